@@ -1,0 +1,2 @@
+"""The Mastodon API endpoint catalog: a MkDocs-free core, a Python-Markdown extension
+and a thin MkDocs plugin."""

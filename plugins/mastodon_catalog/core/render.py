@@ -1,0 +1,131 @@
+"""Render the model as Markdown: the OAuth label, endpoint headers and generated lists.
+
+Output is Markdown (with attr_list / md_in_html) so headings are real headings and MkDocs
+checks and rewrites every link. Links are relative to the page being rendered."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from .model import Alternative, Catalog, Endpoint
+from .versions import format_version
+
+TOKEN_NAMES = {"public": "Public", "app": "App token", "user": "User token"}
+TOKEN_ANCHORS = {"public": "public", "app": "app-token", "user": "user-token"}
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
+
+
+def md_inline(text: object) -> str:
+    """Catalog text as one line of Markdown: raw HTML is shown, not interpreted, but
+    `code spans` and links keep working."""
+    parts, last = [], 0
+    text = " ".join(str(text).split())
+    for match in _CODE_SPAN.finditer(text):
+        parts.append(text[last:match.start()].replace("&", "&amp;").replace("<", "&lt;"))
+        parts.append(match.group(0))
+        last = match.end()
+    parts.append(text[last:].replace("&", "&amp;").replace("<", "&lt;"))
+    return "".join(parts)
+
+
+def md_cell(text: object) -> str:
+    return md_inline(text).replace("|", "\\|")
+
+
+@dataclass(frozen=True)
+class Links:
+    """Relative links from one page (a path under the docs folder) to catalog targets."""
+
+    page: str = "index.md"
+    tokens_page: str = "api/oauth-tokens.md"
+    scopes_page: str = "api/oauth-scopes.md"
+
+    def to(self, target: str, anchor: str = "") -> str:
+        if target == self.page:
+            href = ""
+        else:
+            href = posixpath.relpath(target, posixpath.dirname(self.page) or ".")
+        return f"{href}#{anchor}" if anchor else href
+
+    def token(self, kind: str) -> str:
+        return self.to(self.tokens_page, TOKEN_ANCHORS[kind])
+
+    def scope(self, name: str) -> str:
+        from .model import scope_anchor
+
+        return self.to(self.scopes_page, scope_anchor(name))
+
+    def endpoint(self, endpoint: Endpoint) -> str:
+        return self.to(endpoint.page, endpoint.anchor)
+
+
+def oauth_label(alternatives: tuple[Alternative, ...] | list[Alternative], links: Links) -> str:
+    """The one wording of an OAuth requirement, as inline Markdown.
+
+    Alternatives of the same token kind and condition share one token link:
+    "User token + `profile` (since 4.3.0) or `read:accounts`"."""
+    groups: list[list[Alternative]] = []
+    for alt in alternatives:
+        if groups and (groups[-1][0].token, groups[-1][0].when) == (alt.token, alt.when) and alt.scopes:
+            groups[-1].append(alt)
+        else:
+            groups.append([alt])
+    rendered = []
+    for group in groups:
+        head = group[0]
+        text = f"[{TOKEN_NAMES[head.token]}]({links.token(head.token)})"
+        sets = []
+        for alt in group:
+            scopes = " + ".join(f"[`{s}`]({links.scope(s)})" for s in alt.scopes)
+            if scopes and len(alt.scopes) > 1 and len(group) > 1:
+                scopes = f"({scopes})"
+            if alt.since:
+                scopes = f"{scopes} (since {format_version(alt.since)})".strip()
+            sets.append(scopes)
+        if any(sets):
+            text += " + " + " or ".join(s for s in sets if s)
+        if head.when:
+            text += f" ({md_inline(head.when)})"
+        rendered.append(text)
+    return " or ".join(rendered)
+
+
+class Renderer:
+    """Renders catalog fragments through overridable Jinja templates."""
+
+    def __init__(self, catalog: Catalog, template_dirs: list[str | Path] = (),
+                 tokens_page: str = "api/oauth-tokens.md", scopes_page: str = "api/oauth-scopes.md"):
+        self.catalog = catalog
+        self.tokens_page, self.scopes_page = tokens_page, scopes_page
+        loaders = [FileSystemLoader([str(d) for d in template_dirs]), FileSystemLoader(str(TEMPLATES))]
+        self.env = Environment(
+            loader=ChoiceLoader(loaders), autoescape=select_autoescape(), undefined=StrictUndefined,
+            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        )
+        self.env.filters.update(md=md_inline, cell=md_cell, version=format_version)
+        self.env.globals.update(token_names=TOKEN_NAMES)
+
+    def links(self, page: str) -> Links:
+        return Links(page, self.tokens_page, self.scopes_page)
+
+    def _render(self, template: str, page: str, **context) -> str:
+        links = self.links(page)
+        return self.env.get_template(template).render(
+            catalog=self.catalog, links=links, label=lambda alts: oauth_label(alts, links), **context
+        )
+
+    def endpoint(self, endpoint: Endpoint, page: str, level: int = 2) -> str:
+        return self._render("endpoint.md.jinja", page, endpoint=endpoint, level=level)
+
+    def listing(self, endpoints: list[Endpoint], page: str, token: str | None = None) -> str:
+        return self._render("listing.md.jinja", page, endpoints=endpoints, token=token)
+
+    def scopes(self, page: str, level: int = 3) -> str:
+        return self._render("scopes.md.jinja", page, level=level)

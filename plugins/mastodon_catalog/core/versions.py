@@ -1,0 +1,27 @@
+"""Mastodon version strings: MAJOR.MINOR.PATCH, compared as numbers."""
+
+from __future__ import annotations
+
+import re
+
+VERSION_RE = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+
+Version = tuple[int, int, int]
+
+
+def parse_version(text: str) -> Version | None:
+    match = VERSION_RE.match(text)
+    return tuple(int(part) for part in match.groups()) if match else None  # type: ignore[return-value]
+
+
+def format_version(version: Version) -> str:
+    return ".".join(map(str, version))
+
+
+def version_fix(text: str) -> str:
+    """A concrete suggestion for a malformed version string."""
+    numbers = re.findall(r"\d+", text)[:3]
+    if numbers:
+        guess = ".".join([str(int(n)) for n in numbers] + ["0"] * (3 - len(numbers)))
+        return f"write MAJOR.MINOR.PATCH, e.g. '{guess}', and quote it"
+    return "write MAJOR.MINOR.PATCH, e.g. '4.3.0', and quote it"

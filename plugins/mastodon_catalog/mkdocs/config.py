@@ -1,0 +1,11 @@
+from mkdocs.config.base import Config
+from mkdocs.config.config_options import Choice, File, Optional, Type
+
+
+class CatalogConfig(Config):
+    enabled = Type(bool, default=True)
+    catalog_file = File(exists=True, default="data/endpoints.yaml")
+    templates_dir = Optional(Type(str))
+    tokens_page = Type(str, default="api/oauth-tokens.md")
+    scopes_page = Type(str, default="api/oauth-scopes.md")
+    checks_undocumented = Choice(["warn", "ignore"], default="warn")

@@ -1,0 +1,108 @@
+"""MkDocs plugin: loads the catalog, hands it to the Markdown extension, checks the site."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+
+from ..core import CatalogError, load_catalog
+from ..core.checks import SiteChecker
+from ..core.markers import MARKER_LIKE_RE, scan_page
+from ..markdown import CatalogExtension
+from .config import CatalogConfig
+
+log = get_plugin_logger(__name__)
+SURVIVOR_RE = re.compile(r"<!--\s*(endpoints?|scopes)\b.*?-->")
+
+
+class CatalogPlugin(BasePlugin[CatalogConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self):
+        self.is_serve = self.is_dirty = False
+        self._cache: tuple | None = None  # (catalog path, mtime, docs pages) -> Catalog, kept across serve rebuilds
+
+    def on_startup(self, *, command, dirty):
+        self.is_serve = command == "serve"
+        self.is_dirty = dirty
+
+    def _load(self, config):
+        path = Path(self.config.catalog_file)
+        base = Path(config.config_file_path or ".").resolve().parent
+        display = os.path.relpath(path.resolve(), base)
+        docs = Path(config.docs_dir)
+        pages = frozenset(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
+        key = (str(path), path.stat().st_mtime_ns, pages)
+        if self._cache and self._cache[0] == key:
+            return self._cache[1]
+        try:
+            catalog = load_catalog(path, display, pages)
+        except CatalogError as err:
+            raise PluginError(str(err)) from err
+        except Exception as err:  # a bug of ours must still name the file, without a traceback
+            raise PluginError(f"Error reading catalog '{display}':\n{err}") from err
+        self._cache = (key, catalog)
+        return catalog
+
+    def on_config(self, config):
+        if not self.config.enabled:
+            return config
+        self.catalog = self._load(config)
+        self.docs_base = os.path.relpath(config.docs_dir, Path(config.config_file_path or ".").resolve().parent)
+        self.checker = SiteChecker(self.catalog)
+        self.sources: dict[str, str] = {}
+        templates = self.config.templates_dir
+        if templates:
+            templates = str(Path(config.config_file_path).parent / templates)
+        self.extension = CatalogExtension(
+            catalog=self.catalog, templates_dir=templates or "",
+            tokens_page=self.config.tokens_page, scopes_page=self.config.scopes_page,
+        )
+        config.markdown_extensions.append(self.extension)
+        return config
+
+    def _warn(self, page, notes):
+        for note in notes:
+            fix = f" ({note.fix})" if note.fix else ""
+            log.warning(f"{self.docs_base}/{page}:{note.line}:{note.col}: {note.message}{fix}")
+
+    # -100: after other plugins changed the Markdown, right before it is rendered.
+    @event_priority(-100)
+    def on_page_markdown(self, markdown, *, page, config, files):
+        if not self.config.enabled:
+            return markdown
+        src = page.file.src_uri
+        self.sources[src] = markdown
+        markers, notes = scan_page(markdown, self.catalog)
+        self._warn(src, notes + self.checker.record(src, markers))
+        self.extension.setConfig("page", src)
+        return markdown
+
+    def on_page_content(self, html, *, page, config, files):
+        if not self.config.enabled:
+            return html
+        for match in SURVIVOR_RE.finditer(html):
+            source = self.sources.get(page.file.src_uri, "")
+            line = next((n for n, text in enumerate(source.splitlines(), 1) if match.group(0) in text
+                         or MARKER_LIKE_RE.search(text)), 1)
+            log.warning(f"{self.docs_base}/{page.file.src_uri}:{line}:1: marker text survived into the HTML: "
+                        f"{match.group(0)} (put the marker on a line of its own, outside lists and HTML blocks)")
+        return html
+
+    def on_env(self, env, *, config, files):
+        # Needs every page; a --dirty build sees only some, so it would report false gaps.
+        if not self.config.enabled or self.is_dirty or self.config.checks_undocumented == "ignore":
+            return env
+        for endpoint in self.checker.undocumented():
+            log.warning(f"{self.catalog.source}:{endpoint.line}:3: endpoint '{endpoint.id}' is documented nowhere "
+                        f"(add <!-- endpoint {endpoint.id} --> to {self.docs_base}/{endpoint.page})")
+        return env
+
+    def on_serve(self, server, *, config, builder):
+        if self.config.enabled:
+            server.watch(self.config.catalog_file)
+        return server

@@ -1,0 +1,186 @@
+"""Every validation message, exactly as a contributor sees it: file:line:col, what, how to fix."""
+
+import textwrap
+
+import pytest
+
+from mastodon_catalog.core import CatalogError, parse_catalog
+
+BASE = textwrap.dedent("""\
+    scopes:
+      - name: read
+        summary: Read.
+        added: "0.9.0"
+        grants: ["read:accounts"]
+      - name: "read:accounts"
+        summary: Read accounts.
+        added: "2.4.3"
+      - name: profile
+        summary: Own profile.
+        added: "4.3.0"
+    endpoints:
+      - id: accounts/get
+        method: GET
+        path: /api/v1/accounts/:id
+        page: methods/accounts.md
+        anchor: get
+        title: Get account
+        summary: One account.
+        returns: Account
+        oauth:
+          - token: public
+        history:
+          - {version: "0.0.0", change: added}
+        params:
+          - {name: id, in: path, type: string, required: true, description: The id.}
+      - id: accounts/verify_credentials
+        method: GET
+        path: /api/v1/accounts/verify_credentials
+        page: methods/accounts.md
+        anchor: verify_credentials
+        title: Verify
+        summary: The user.
+        returns: CredentialAccount
+        oauth:
+          - token: user
+            scopes: ["read:accounts"]
+        history:
+          - {version: "0.0.0", change: added}
+""")
+
+
+def problems(text, pages=None):
+    with pytest.raises(CatalogError) as err:
+        parse_catalog(text, "data/endpoints.yaml", pages)
+    return [str(p) for p in err.value.problems]
+
+
+def change(old, new, count=1):
+    assert BASE.count(old) >= count, old
+    return BASE.replace(old, new, count)
+
+
+def test_base_is_valid():
+    catalog = parse_catalog(BASE, pages={"methods/accounts.md"})
+    assert [e.id for e in catalog.endpoints] == ["accounts/get", "accounts/verify_credentials"]
+
+
+def test_malformed_yaml_names_line_and_column():
+    assert problems(change("    title: Get account\n", "    title: Get: account: x\n")) == [
+        "data/endpoints.yaml:18:15: malformed YAML: mapping values are not allowed in this context "
+        "(check the indentation and quoting here)"
+    ]
+
+
+def test_misspelt_scope_gets_a_suggestion():
+    assert problems(change('scopes: ["read:accounts"]\n', 'scopes: ["read:acounts"]\n')) == [
+        "data/endpoints.yaml:37:18: unknown scope 'read:acounts' in endpoint 'accounts/verify_credentials' "
+        "(did you mean 'read:accounts'?)"
+    ]
+
+
+def test_unknown_scope_without_a_close_match():
+    assert problems(change('scopes: ["read:accounts"]\n', 'scopes: ["telepathy"]\n')) == [
+        "data/endpoints.yaml:37:18: unknown scope 'telepathy' in endpoint 'accounts/verify_credentials' "
+        "(add it under 'scopes:' or use a listed scope)"
+    ]
+
+
+def test_unknown_token_kind():
+    assert problems(change("- token: user\n", "- token: bot\n")) == [
+        "data/endpoints.yaml:36:16: unknown token kind 'bot' in endpoint 'accounts/verify_credentials' "
+        "(use one of: public, app, user)"
+    ]
+
+
+def test_token_kind_in_the_wrong_case_is_suggested():
+    assert problems(change("- token: public\n", "- token: Public\n"))[0].endswith("(did you mean 'public'?)")
+
+
+def test_duplicate_id():
+    assert problems(change("id: accounts/verify_credentials", "id: accounts/get")) == [
+        "data/endpoints.yaml:27:9: duplicate endpoint id 'accounts/get' (first defined at line 13) "
+        "(give each endpoint its own id)"
+    ]
+
+
+def test_duplicate_method_and_path():
+    assert problems(change("path: /api/v1/accounts/verify_credentials", "path: /api/v1/accounts/:id\n"
+                           "    params: [{name: id, in: path, type: string, required: true, description: x}]")) == [
+        "data/endpoints.yaml:29:11: duplicate endpoint 'GET /api/v1/accounts/:id': endpoint "
+        "'accounts/verify_credentials' repeats 'accounts/get' from line 15 "
+        "(remove the copy or correct its method or path)"
+    ]
+
+
+def test_placeholder_without_path_parameter():
+    assert problems(change("path: /api/v1/accounts/verify_credentials", "path: /api/v1/accounts/:acct/x")) == [
+        "data/endpoints.yaml:29:11: path placeholder ':acct' in endpoint 'accounts/verify_credentials' has no path "
+        "parameter (add a parameter {name: acct, in: path, type: string, required: true})"
+    ]
+
+
+def test_path_parameter_missing_from_the_path():
+    assert problems(change("path: /api/v1/accounts/:id\n", "path: /api/v1/accounts\n")) == [
+        "data/endpoints.yaml:26:16: path parameter 'id' of endpoint 'accounts/get' does not appear in its path "
+        "'/api/v1/accounts' (add ':id' to the path, or change 'in:')"
+    ]
+
+
+def test_bad_version_string():
+    assert problems(change('{version: "0.0.0", change: added}', "{version: 4.3, change: added}")) == [
+        "data/endpoints.yaml:24:19: bad version '4.3' for 'version' of endpoint 'accounts/get' "
+        "(write MAJOR.MINOR.PATCH, e.g. '4.3.0', and quote it)"
+    ]
+
+
+def test_scope_newer_than_the_endpoint():
+    assert problems(change('scopes: ["read:accounts"]\n', "scopes: [profile]\n")) == [
+        "data/endpoints.yaml:37:18: scope 'profile' was added in 4.3.0, but endpoint 'accounts/verify_credentials' "
+        "accepts it from 0.0.0 (add 'since: 4.3.0' to this alternative)"
+    ]
+
+
+def test_since_makes_a_newer_scope_valid():
+    text = change('scopes: ["read:accounts"]\n', 'scopes: [profile]\n        since: "4.3.0"\n')
+    assert parse_catalog(text).by_id["accounts/verify_credentials"].oauth[0].since == (4, 3, 0)
+
+
+def test_granular_scope_counts_from_its_parent():
+    # read:accounts (2.4.3) on an endpoint from 0.0.0 is fine: a token with read passed before.
+    assert parse_catalog(BASE).by_id["accounts/verify_credentials"].oauth[0].scopes == ("read:accounts",)
+
+
+def test_page_that_does_not_exist():
+    assert problems(BASE, pages={"methods/accounts.md"} - {"methods/accounts.md"} | {"methods/acounts.md"}) == [
+        "data/endpoints.yaml:16:11: page 'methods/accounts.md' of endpoint 'accounts/get' does not exist "
+        "(did you mean 'methods/acounts.md'?)",
+        "data/endpoints.yaml:30:11: page 'methods/accounts.md' of endpoint 'accounts/verify_credentials' does not "
+        "exist (did you mean 'methods/acounts.md'?)",
+    ]
+
+
+def test_unknown_field_and_missing_field():
+    assert problems(change("    returns: Account\n", "    retuns: Account\n")) == [
+        "data/endpoints.yaml:13:5: endpoint 'accounts/get' has no 'returns' (add 'returns:')",
+        "data/endpoints.yaml:20:5: unknown field 'retuns' in endpoint 'accounts/get' (did you mean 'returns'?)",
+    ]
+
+
+def test_every_problem_is_reported_at_once():
+    text = change('scopes: ["read:accounts"]\n', 'scopes: ["read:acounts"]\n')
+    text = text.replace("- token: public\n", "- token: bot\n")
+    assert len(problems(text)) == 2
+
+
+def test_duplicate_yaml_key():
+    assert problems(change("    title: Get account\n", "    title: Get account\n    title: Again\n")) == [
+        "data/endpoints.yaml:19:5: duplicate key 'title' (also at line 18; YAML would keep only the last) "
+        "(remove one of them)"
+    ]
+
+
+def test_message_has_no_traceback_and_counts_problems():
+    with pytest.raises(CatalogError) as err:
+        parse_catalog(change("- token: public\n", "- token: bot\n"))
+    assert str(err.value).splitlines()[0] == "1 problem in the endpoint catalog:"
