@@ -25,7 +25,7 @@ def tiny(tmp_path) -> Path:
 def mkdocs_build(site: Path, *args: str) -> subprocess.CompletedProcess:
     """Run the real `mkdocs build` in a subprocess, as a writer would."""
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", *args], cwd=site, capture_output=True, text=True,
+        [sys.executable, "-m", "mkdocs", "build", *args], cwd=site, capture_output=True, text=True,
         env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}, timeout=300,
     )
 

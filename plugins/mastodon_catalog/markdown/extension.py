@@ -43,8 +43,8 @@ class CatalogExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         # The rendered headers use attr_list (heading ids, classes), md_in_html and tables.
-        wanted = {"attr_list": "attr_list", "md_in_html": "html_block", "tables": "table"}
-        present = {*md.treeprocessors._data, *md.preprocessors._data, *md.parser.blockprocessors._data}
+        wanted = {"attr_list": "attr_list", "md_in_html": "markdown_block", "tables": "table"}
+        present = set(md.treeprocessors._data) | set(md.parser.blockprocessors._data)
         missing = [name for name, part in wanted.items() if part not in present]
         if missing:
             md.registerExtensions(missing, {})

@@ -1,0 +1,103 @@
+"""The Python-Markdown extension alone (as Zensical would run it), asserted on parsed HTML."""
+
+from markdown import Markdown
+
+from conftest import TINY, soup
+from mastodon_catalog.markdown import CatalogExtension, makeExtension
+
+
+def render(text, page="methods/accounts.md", **config):
+    ext = makeExtension(catalog=str(TINY / "data" / "endpoints.yaml"), page=page, **config)
+    return soup(Markdown(extensions=["toc", "fenced_code", ext]).convert(text))
+
+
+def test_endpoint_marker_becomes_a_real_heading_with_the_stable_anchor():
+    html = render("# Accounts\n\n<!-- endpoint accounts/block -->\n\nWriter's prose.\n")
+    heading = html.find("h2")
+    assert heading["id"] == "block" and heading.get_text() == "Block account"
+    block = html.select_one('div.mc-endpoint[data-endpoint="accounts/block"]')
+    assert block.select_one(".mc-signature code").get_text() == "POST /api/v1/accounts/:id/block"
+    assert block.select_one(".mc-oauth").get_text(" ", strip=True) == (
+        "OAuth: User token + write:blocks or follow"
+    )
+    assert [a["href"] for a in block.select(".mc-oauth a")] == [
+        "../api/oauth-tokens.md#user-token", "../api/oauth-scopes.md#write-blocks", "../api/oauth-scopes.md#follow",
+    ]
+    assert [b.get_text() for b in block.select(".mc-badges .mc-badge")] == ["Added in 0.0.0", "Deprecated in 4.0.0"]
+    assert block.find_next_sibling("p").get_text() == "Writer's prose."
+
+
+def test_parameter_tables_by_location():
+    html = render("<!-- endpoint accounts/statuses -->\n")
+    rows = {
+        div["data-in"]: [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in div.select("tbody tr")]
+        for div in html.select(".mc-params")
+    }
+    assert rows == {
+        "path": [["id", "string", "Required", "The account's id."]],
+        "query": [["limit", "integer", "Optional", "How many. Default: 20 ."],
+                  ["tagged", "string", "Optional", "Only with this hashtag. Added in 2.8.0."]],
+    }
+
+
+def test_version_history_table_has_badges():
+    html = render("<!-- endpoint accounts/verify_credentials -->\n")
+    rows = [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in html.select(".mc-history tbody tr")]
+    assert rows == [["0.0.0", "Added"], ["4.3.0", "Changed Accepts profile ."]]
+
+
+def test_markers_in_code_blocks_are_left_alone():
+    html = render("```\n<!-- endpoint accounts/block -->\n```\n", )
+    assert html.find("h2") is None
+    assert "<!-- endpoint accounts/block -->" in html.find("code").get_text()
+
+
+def test_catalog_text_is_not_interpreted_as_html():
+    html = render("<!-- endpoint accounts/create -->\n")
+    summary = html.select_one(".mc-endpoint > p:not([class])")
+    assert summary.get_text() == "Sign up a new user <on behalf> of an app."
+    assert html.find("on") is None
+
+
+def test_listing_markers():
+    html = render("<!-- endpoints token=app -->\n", page="api/oauth-tokens.md")
+    assert [a.get_text() for a in html.select("li > a:first-child")] == [
+        "GET /api/v1/apps/verify_credentials", "POST /api/v1/accounts",
+    ]
+    assert html.select_one("li a")["href"] == "../methods/apps.md#verify_credentials"
+    scoped = render("<!-- endpoints scope=follow -->\n", page="api/oauth-scopes.md")
+    assert [a.get_text() for a in scoped.select("li > a:first-child")] == ["POST /api/v1/accounts/:id/block"]
+    everything = render("<!-- endpoints all -->\n", page="index.md")
+    assert len(everything.select("li")) == 5
+
+
+def test_scopes_marker_renders_the_table_and_a_section_per_scope():
+    html = render("<!-- scopes -->\n", page="api/oauth-scopes.md")
+    table = [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in html.select(".mc-scopes tbody tr")]
+    assert table[1][:3] == ["read", "read:accounts read:statuses", "0.9.0"]
+    assert table[7][:3] == ["follow", "write:blocks", "0.9.0, deprecated in 3.5.0"]
+    section = html.find(id="write-blocks")
+    assert section.name == "h3"
+    text = section.find_next_sibling("p").find_next_sibling("p").get_text(" ", strip=True)
+    assert text == "Also granted by write , follow ."
+
+
+def test_unknown_marker_renders_nothing_and_leaves_no_text():
+    html = render("<!-- endpoint accounts/nope -->\n\nAfter.\n")
+    assert html.get_text(strip=True) == "After."
+
+
+def test_template_override(tmp_path):
+    (tmp_path / "endpoint.md.jinja").write_text(
+        '{% extends "_base/endpoint.md.jinja" %}\n{% block returns %}{% endblock %}'
+        '{% block after %}\n*Custom footer for {{ endpoint.id }}*\n{% endblock %}\n'
+    )
+    html = render("<!-- endpoint accounts/block -->\n", templates_dir=str(tmp_path))
+    assert html.select_one(".mc-endpoint em").get_text() == "Custom footer for accounts/block"
+
+
+def test_extension_class_is_importable_by_name():
+    md = Markdown(extensions=["mastodon_catalog"], extension_configs={
+        "mastodon_catalog": {"catalog": str(TINY / "data" / "endpoints.yaml")}})
+    assert "Verify your app works" in md.convert("<!-- endpoint apps/verify_credentials -->")
+    assert isinstance(CatalogExtension(), CatalogExtension)

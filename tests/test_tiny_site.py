@@ -1,0 +1,160 @@
+"""A tiny site built with the real MkDocs, in a temporary folder."""
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from conftest import mkdocs_build
+
+
+def test_labels_and_links_in_the_built_html(tiny, build):
+    built = build(tiny)
+    assert built.warnings == []
+    page = built.page("methods/accounts/index.html")
+    label = page.select_one('[data-endpoint="accounts/verify_credentials"] .mc-oauth')
+    assert label.get_text(" ", strip=True) == "OAuth: User token + profile (since 4.3.0) or read:accounts"
+    assert [a["href"] for a in label.find_all("a")] == [
+        "../../api/oauth-tokens/#user-token", "../../api/oauth-scopes/#profile", "../../api/oauth-scopes/#read-accounts",
+    ]
+    toc = [a.get_text(strip=True) for a in page.select(".md-sidebar--secondary .md-nav__link")]
+    assert "Block account" in toc
+
+
+def test_token_page_lists_exactly_the_endpoints_accepting_each_kind(tiny, build):
+    page = build(tiny).page("api/oauth-tokens/index.html")
+    listed = [a.get_text() for a in page.find(id="app-token").find_next("ul").select("li > a:first-child")]
+    assert listed == ["GET /api/v1/apps/verify_credentials", "POST /api/v1/accounts"]
+
+
+def warnings_after(tiny, build, page, text):
+    (tiny / "content" / page).write_text(text)
+    return build(tiny).warnings
+
+
+def test_unknown_endpoint_marker_is_reported_with_its_line(tiny, build):
+    source = (tiny / "content/methods/apps.md").read_text() + "\n<!-- endpoint apps/verify_credental -->\n"
+    assert warnings_after(tiny, build, "methods/apps.md", source) == [
+        "mastodon_catalog: content/methods/apps.md:7:1: marker names unknown endpoint 'apps/verify_credental' "
+        "(did you mean 'apps/verify_credentials'?)"
+    ]
+
+
+def test_endpoint_documented_twice(tiny, build):
+    source = (tiny / "content/methods/apps.md").read_text() + "\n<!-- endpoint apps/verify_credentials -->\n"
+    assert warnings_after(tiny, build, "methods/apps.md", source) == [
+        "mastodon_catalog: content/methods/apps.md:7:1: endpoint 'apps/verify_credentials' is documented twice "
+        "(first at methods/apps.md:3) (keep one marker)"
+    ]
+
+
+def test_endpoint_documented_nowhere(tiny, build):
+    assert warnings_after(tiny, build, "methods/apps.md", "# Apps\n") == [
+        "mastodon_catalog: data/endpoints.yaml:12:3: endpoint 'apps/verify_credentials' is documented nowhere "
+        "(add <!-- endpoint apps/verify_credentials --> to content/methods/apps.md)"
+    ]
+
+
+def test_endpoint_documented_on_another_page(tiny, build):
+    (tiny / "content/methods/apps.md").write_text("# Apps\n")
+    source = (tiny / "content/methods/accounts.md").read_text() + "\n<!-- endpoint apps/verify_credentials -->\n"
+    assert warnings_after(tiny, build, "methods/accounts.md", source) == [
+        "mastodon_catalog: content/methods/accounts.md:17:1: endpoint 'apps/verify_credentials' is documented here, "
+        "but the catalog says it is on methods/apps.md (move the marker there or set 'page: methods/accounts.md' "
+        "in the catalog)"
+    ]
+
+
+def test_hand_typed_oauth_line_is_drift(tiny, build):
+    source = (tiny / "content/methods/apps.md").read_text() + "\n**OAuth:** App token\n"
+    assert warnings_after(tiny, build, "methods/apps.md", source) == [
+        "mastodon_catalog: content/methods/apps.md:7:1: hand-typed OAuth line (drift from the catalog) "
+        "(remove it and use an <!-- endpoint ID --> marker, which renders the label)"
+    ]
+
+
+def test_marker_that_survives_into_the_html(tiny, build):
+    source = "# Apps\n\n- item\n    <!-- endpoint apps/verify_credentials -->\n"
+    warnings = warnings_after(tiny, build, "methods/apps.md", source)
+    assert (
+        "mastodon_catalog: content/methods/apps.md:4:5: marker is not alone on its line, so it is ignored "
+        "(put it on a line of its own, starting in the first column)"
+    ) in warnings
+    assert (
+        "mastodon_catalog: content/methods/apps.md:4:1: marker text survived into the HTML: "
+        "<!-- endpoint apps/verify_credentials --> (put the marker on a line of its own, outside lists and HTML blocks)"
+    ) in warnings
+
+
+def test_strict_mode_turns_page_warnings_into_a_failed_build(tiny):
+    (tiny / "content/methods/apps.md").write_text("# Apps\n\n<!-- endpoint apps/nope -->\n")
+    result = mkdocs_build(tiny, "--strict")
+    assert result.returncode == 1
+    assert "content/methods/apps.md:3:1: marker names unknown endpoint 'apps/nope'" in result.stderr
+    assert "Aborted with" in result.stdout + result.stderr
+
+
+def test_misspelt_scope_stops_the_build_with_location_and_no_traceback(tiny):
+    catalog = tiny / "data/endpoints.yaml"
+    catalog.write_text(catalog.read_text().replace('scopes: ["write:accounts"]', 'scopes: ["write:acounts"]'))
+    result = mkdocs_build(tiny)
+    assert result.returncode == 1
+    assert (
+        "data/endpoints.yaml:34:18: unknown scope 'write:acounts' in endpoint 'accounts/create' "
+        "(did you mean 'write:accounts'?)"
+    ) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tiny / "site").exists()  # nothing half-built
+
+
+def test_catalog_page_that_does_not_exist(tiny):
+    catalog = tiny / "data/endpoints.yaml"
+    catalog.write_text(catalog.read_text().replace("page: methods/apps.md", "page: methods/app.md"))
+    result = mkdocs_build(tiny)
+    assert result.returncode == 1
+    assert ("data/endpoints.yaml:15:11: page 'methods/app.md' of endpoint 'apps/verify_credentials' does not exist "
+            "(did you mean 'methods/apps.md'?)") in result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode()
+
+
+def test_serve_rebuilds_when_the_catalog_changes(tiny):
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=tiny, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+    )
+    url = f"http://127.0.0.1:{port}/methods/apps/"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                assert "Check that an app token is valid." in fetch(url)
+                break
+            except (OSError, AssertionError):
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail("mkdocs serve did not come up")
+                time.sleep(0.2)
+        catalog = tiny / "data/endpoints.yaml"
+        catalog.write_text(catalog.read_text().replace("Check that an app token is valid.", "Freshly edited summary."))
+        deadline = time.monotonic() + 60
+        while "Freshly edited summary." not in fetch(url):
+            if time.monotonic() > deadline:
+                pytest.fail("the page was not rebuilt after the catalog changed")
+            time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
