@@ -1,0 +1,86 @@
+"""The real site, built once with `mkdocs build --strict`, checked as a reader sees it."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, mkdocs_build, soup
+from mastodon_catalog.core import load_catalog
+from mastodon_catalog.core.render import TOKEN_NAMES
+
+CATALOG = load_catalog(ROOT / "data" / "endpoints.yaml")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    result = mkdocs_build(ROOT, "--strict", "--site-dir", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+def page(site: Path, src: str):
+    return soup((site / re.sub(r"(index)?\.md$", "", src) / "index.html").read_text(encoding="utf-8"))
+
+
+def test_app_verify_credentials_is_labelled_app_token(site):
+    label = page(site, "methods/apps.md").select_one('[data-endpoint="apps/verify_credentials"] .mc-oauth')
+    assert label.get_text(" ", strip=True) == "OAuth: App token"
+    assert label.a["href"] == "../../api/oauth-tokens/#app-token"
+
+
+def test_account_verify_credentials_offers_profile_or_read_accounts(site):
+    label = page(site, "methods/accounts.md").select_one('[data-endpoint="accounts/verify_credentials"] .mc-oauth')
+    links = {a.get_text(): a["href"] for a in label.find_all("a")}
+    assert links == {
+        "User token": "../../api/oauth-tokens/#user-token",
+        "profile": "../../api/oauth-scopes/#profile",
+        "read:accounts": "../../api/oauth-scopes/#read-accounts",
+    }
+    assert " or " in label.get_text()
+
+
+def test_every_endpoint_is_on_its_page_with_heading_signature_and_label(site):
+    for endpoint in CATALOG.endpoints:
+        html = page(site, endpoint.page)
+        heading = html.find(id=endpoint.anchor)
+        assert heading is not None and heading.name in {"h2", "h3"}, endpoint.id
+        block = heading.find_next_sibling("div", class_="mc-endpoint")
+        assert block["data-endpoint"] == endpoint.id
+        assert block.select_one(".mc-signature").get_text() == endpoint.signature
+        label = block.select_one(".mc-oauth").get_text(" ", strip=True)
+        for alt in endpoint.oauth:
+            assert TOKEN_NAMES[alt.token] in label and all(s in label for s in alt.scopes), endpoint.id
+
+
+def listed(section) -> list[str]:
+    return [a.get_text() for a in section.find_next("ul").select("li > a:first-child")]
+
+
+def test_token_types_page_lists_exactly_the_catalog(site):
+    html = page(site, "api/oauth-tokens.md")
+    for kind, anchor in [("public", "public"), ("app", "app-token"), ("user", "user-token")]:
+        expected = [e.signature for e in CATALOG.accepting(kind)]
+        assert listed(html.find(id=anchor)) == expected, kind
+    assert "GET /api/v1/apps/verify_credentials" in listed(html.find(id="app-token"))
+
+
+def test_scopes_page_has_every_scope_with_the_endpoints_naming_it(site):
+    html = page(site, "api/oauth-scopes.md")
+    rows = [tr.td.get_text(strip=True) for tr in html.select(".mc-scopes tbody tr")]
+    assert rows == list(CATALOG.scopes)
+    for name, scope in CATALOG.scopes.items():
+        heading = html.find(id=scope.anchor)
+        assert heading is not None, name
+        named = [e.signature for e in CATALOG.naming(name)]
+        if named:
+            items = heading.find_next("ul").select("li > a:first-child")
+            assert [a.get_text() for a in items] == named, name
+
+
+def test_no_marker_text_or_hand_typed_label_reaches_the_html(site):
+    for html_file in site.rglob("*.html"):
+        text = html_file.read_text(encoding="utf-8")
+        assert not re.search(r"<!--\s*(endpoints?|scopes)\b", text), html_file
