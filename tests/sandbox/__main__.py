@@ -1,0 +1,26 @@
+"""Run the sandbox by hand: python -m sandbox [--port 3000] [--legacy] (from tests/)."""
+
+import argparse
+
+from .server import Sandbox
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="sandbox", description="A Mastodon-compatible instance on loopback.")
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to listen on")
+    parser.add_argument("--port", type=int, default=3000)
+    parser.add_argument("--legacy", action="store_true",
+                        help="behave like an older or non-Mastodon server (no metadata document, PKCE ignored, "
+                             "no CORS on /oauth/revoke, a single redirect_uri string)")
+    args = parser.parse_args()
+    sandbox = Sandbox(args.host, args.port, legacy=args.legacy)
+    print(f"Sandbox instance on {sandbox.url} ({'older-server' if args.legacy else 'Mastodon'} mode). "
+          "Users: alice / alice-password, bob / bob-password. Ctrl-C stops it.", flush=True)
+    try:
+        sandbox._server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

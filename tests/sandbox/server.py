@@ -1,0 +1,510 @@
+"""The sandbox instance: a Flask app over the store, Authlib OAuth, Mastodon's CORS and errors."""
+
+from __future__ import annotations
+
+import html
+import secrets
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urlencode, urlsplit
+
+from authlib.common.errors import AuthlibHTTPError
+from authlib.oauth2.rfc6750.errors import InsufficientScopeError
+from flask import Flask, Response, g, jsonify, redirect, render_template_string, request, session
+from werkzeug.serving import make_server
+
+from .oauth import build_oauth
+from .scopes import ALL_SCOPES, LEGACY_SCOPES
+from .store import OOB, App, Store, Token
+
+API_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
+EXPOSED = "Link, Mastodon-Async-Refresh, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id"
+INVALID_TOKEN = "The access token is invalid"
+OUTSIDE_SCOPES = "This action is outside the authorized scopes"
+NEEDS_USER = "This method requires an authenticated user"
+NEEDS_APP = "This method requires an client credentials authentication"  # sic, as Mastodon sends it
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, www: str | None = None, extra: dict | None = None):
+        self.status, self.message, self.www, self.extra = status, message, www, extra or {}
+
+
+def cors_rule(path: str, legacy: bool) -> str | None:
+    """The methods rack-cors allows for a path, as Mastodon's config/initializers/cors.rb lists them."""
+    if path.startswith("/api/"):
+        return API_METHODS
+    if path == "/oauth/token" or (path == "/oauth/revoke" and not legacy):
+        return "POST"
+    if path == "/oauth/userinfo":
+        return "GET, POST"
+    if path.startswith(("/.well-known/", "/nodeinfo/")):
+        return "GET"
+    return None
+
+
+LOGIN_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Log in - Sandbox</title></head>
+<body><main><h1>Log in to the sandbox</h1>
+{% if error %}<p class="error" role="alert">{{ error }}</p>{% endif %}
+<form method="post" action="/auth/sign_in">
+<input type="hidden" name="next" value="{{ next }}">
+<label>Username or e-mail <input name="username" autocomplete="username" required></label>
+<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+<button type="submit">Log in</button></form>
+<p>Seeded users: alice / alice-password, bob / bob-password.</p></main></body></html>"""
+
+CONSENT_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Authorize - Sandbox</title></head>
+<body><main><h1>Authorization required</h1>
+<p><strong class="app-name">{{ app.name }}</strong> wants to use your account <strong class="account">@{{ user.account.username }}</strong>.</p>
+<ul class="scopes">{% for scope in scopes %}<li>{{ scope }}</li>{% endfor %}</ul>
+<form method="post" action="/oauth/authorize">{% for k, v in params %}<input type="hidden" name="{{ k }}" value="{{ v }}">{% endfor %}
+<button type="submit" name="decision" value="approve">Authorize</button></form>
+<form method="post" action="/oauth/authorize">{% for k, v in params %}<input type="hidden" name="{{ k }}" value="{{ v }}">{% endfor %}
+<input type="hidden" name="_method" value="delete"><button type="submit" name="decision" value="deny">Deny</button></form>
+</main></body></html>"""
+
+NATIVE_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Authorization code</title></head>
+<body><main><h1>Authorization code</h1><p>Copy this code and paste it into the application.</p>
+<input class="oauth-code" readonly value="{{ code }}"></main></body></html>"""
+
+ERROR_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>An error has occurred</title></head>
+<body><main><h1>An error has occurred</h1><pre class="error">{{ error }}</pre></main></body></html>"""
+
+
+def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: int = 300, store: Store | None = None):
+    """legacy=True behaves like an older or non-Mastodon server: no metadata document, PKCE
+    ignored, no CORS on /oauth/revoke, a single redirect_uri string, no profile scope."""
+    app = Flask("sandbox")
+    app.secret_key = secrets.token_bytes(32)
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    store = store or Store()
+    app.extensions["sandbox_store"] = store
+    scopes_supported = LEGACY_SCOPES if legacy else ALL_SCOPES
+    server, protector = build_oauth(app, store, legacy=legacy, code_lifetime=code_lifetime)
+    counters: dict[str, tuple[float, int]] = {}
+    version = "4.2.10" if legacy else "4.7.0"
+
+    def base() -> str:
+        return request.host_url.rstrip("/")
+
+    # -- cross-cutting: CORS, rate limits, errors -----------------------------------------
+
+    @app.before_request
+    def preflight_and_limits():
+        g.request_id = secrets.token_hex(8)
+        allowed = cors_rule(request.path, legacy)
+        if request.method == "OPTIONS" and request.headers.get("Access-Control-Request-Method"):
+            wanted = request.headers["Access-Control-Request-Method"].upper()
+            if not allowed or wanted not in allowed:
+                return Response(status=404)
+            headers = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": allowed,
+                       "Access-Control-Expose-Headers": EXPOSED, "Access-Control-Max-Age": "7200"}
+            if request.headers.get("Access-Control-Request-Headers"):
+                headers["Access-Control-Allow-Headers"] = request.headers["Access-Control-Request-Headers"]
+            return Response(status=200, headers=headers)
+        if request.path.startswith("/api/"):
+            auth = request.headers.get("Authorization", "")
+            key = auth.split(None, 1)[1] if auth.lower().startswith("bearer ") else "ip:" + (request.remote_addr or "")
+            now = time.time()
+            window_start, used = counters.get(key, (now, 0))
+            if now - window_start >= 300:
+                window_start, used = now, 0
+            used += 1
+            counters[key] = (window_start, used)
+            reset = datetime.fromtimestamp(window_start + 300, tz=timezone.utc)
+            g.rate = (rate_limit, max(rate_limit - used, 0), reset.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+            if used > rate_limit:
+                raise ApiError(429, "Too many requests")
+        return None
+
+    @app.after_request
+    def cross_cutting_headers(response: Response):
+        response.headers["X-Request-Id"] = getattr(g, "request_id", "")
+        if getattr(g, "rate", None):
+            limit, remaining, reset = g.rate
+            response.headers["X-RateLimit-Limit"] = str(limit)
+            response.headers["X-RateLimit-Remaining"] = str(remaining)
+            response.headers["X-RateLimit-Reset"] = reset
+        allowed = cors_rule(request.path, legacy)
+        if request.headers.get("Origin") and allowed and request.method in allowed:
+            response.headers["Access-Control-Allow-Origin"] = "*"
+            response.headers["Access-Control-Expose-Headers"] = EXPOSED
+        return response
+
+    @app.errorhandler(ApiError)
+    def api_error(error: ApiError):
+        response = jsonify({"error": error.message, **error.extra})
+        response.status_code = error.status
+        if error.www:
+            response.headers["WWW-Authenticate"] = error.www
+        return response
+
+    @app.errorhandler(404)
+    def not_found(_):
+        if request.path.startswith("/api/"):
+            return jsonify({"error": "Record not found"}), 404
+        return Response("<!doctype html><title>404</title><h1>The page you are looking for isn't here.</h1>",
+                        404, content_type="text/html")
+
+    # -- authentication helpers -----------------------------------------------------------
+
+    def bearer(code: str, description: str) -> str:
+        return f'Bearer realm="Doorkeeper", error="{code}", error_description="{description}"'
+
+    def token_string() -> str | None:
+        auth = request.headers.get("Authorization")
+        if auth:
+            return auth
+        param = request.values.get("access_token") or request.values.get("bearer_token")
+        return f"Bearer {param}" if param else None
+
+    def authorize(*scopes: str, optional: bool = False) -> Token | None:
+        """doorkeeper_authorize! (any listed scope passes) or, with optional=True,
+        authorize_if_got_token!: the scope is checked only when a token is sent."""
+        auth = token_string()
+        if not auth and optional:
+            return None
+
+        class Carrier:  # what Authlib's ResourceProtector reads
+            headers = {"Authorization": auth} if auth else {}
+
+        try:
+            return protector.validate_request(list(scopes) or None, Carrier())
+        except InsufficientScopeError:
+            raise ApiError(403, OUTSIDE_SCOPES, bearer("insufficient_scope", OUTSIDE_SCOPES)) from None
+        except AuthlibHTTPError:  # missing, malformed, unknown or revoked token
+            known = store.tokens.get((auth or "").split(" ")[-1])
+            message = "The access token was revoked" if known and known.revoked else INVALID_TOKEN
+            raise ApiError(401, message, bearer("invalid_token", message)) from None
+
+    def require_user(token: Token | None):
+        if token is None or token.user is None:
+            raise ApiError(422, NEEDS_USER)
+        return token.user
+
+    def params() -> dict:
+        body = request.get_json(silent=True) if request.is_json else None
+        return body if isinstance(body, dict) else request.form.to_dict(flat=True)
+
+    # -- discovery and instance -----------------------------------------------------------
+
+    @app.get("/.well-known/oauth-authorization-server")
+    def metadata():
+        if legacy:
+            return not_found(None)
+        root = base()
+        return jsonify({
+            "issuer": root + "/", "service_documentation": "https://docs.joinmastodon.org/",
+            "authorization_endpoint": root + "/oauth/authorize", "token_endpoint": root + "/oauth/token",
+            "revocation_endpoint": root + "/oauth/revoke", "userinfo_endpoint": root + "/oauth/userinfo",
+            "scopes_supported": scopes_supported, "response_types_supported": ["code"],
+            "response_modes_supported": ["query", "fragment", "form_post"],
+            "grant_types_supported": ["authorization_code", "client_credentials"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            "code_challenge_methods_supported": ["S256"], "app_registration_endpoint": root + "/api/v1/apps",
+        })
+
+    def instance_common() -> dict:
+        return {"title": "Mastodon Sandbox", "version": version, "languages": ["en"],
+                "description": "A loopback Mastodon-compatible instance for tests."}
+
+    @app.get("/api/v2/instance")
+    def instance_v2():
+        body = {"domain": request.host, "source_url": "https://github.com/mastodon/mastodon", **instance_common(),
+                "usage": {"users": {"active_month": len(store.users)}}, "thumbnail": {"url": base() + "/thumb.png"},
+                "configuration": {"urls": {"streaming": "ws://" + request.host}, "statuses": {"max_characters": 500},
+                                  "accounts": {"max_featured_tags": 10}},
+                "registrations": {"enabled": True, "approval_required": False, "message": None},
+                "contact": {"email": "admin@sandbox.test", "account": None}, "rules": []}
+        if not legacy:
+            body["api_versions"] = {"mastodon": 7}
+        return jsonify(body)
+
+    @app.get("/api/v1/instance")
+    def instance_v1():
+        return jsonify({"uri": request.host, **instance_common(), "short_description": "Sandbox",
+                        "email": "admin@sandbox.test", "urls": {"streaming_api": "ws://" + request.host},
+                        "stats": {"user_count": len(store.users), "status_count": len(store.statuses),
+                                  "domain_count": 1}, "registrations": True, "approval_required": False,
+                        "invites_enabled": False, "contact_account": None, "rules": []})
+
+    # -- apps -----------------------------------------------------------------------------
+
+    def app_entity(client: App, credentials: bool) -> dict:
+        body = {"id": client.id, "name": client.name, "website": client.website, "scopes": client.scopes,
+                "redirect_uri": "\n".join(client.redirect_uris), "vapid_key": "BSandboxVapidKey="}
+        if not legacy:
+            body["redirect_uris"] = client.redirect_uris
+        if credentials:
+            body.update(client_id=client.client_id, client_secret=client.client_secret)
+            if not legacy:
+                body["client_secret_expires_at"] = 0
+        return body
+
+    @app.post("/api/v1/apps")
+    def create_app_():
+        data = params()
+        name = (data.get("client_name") or "").strip()
+        raw = data.get("redirect_uris", data.get("redirect_uri", ""))
+        if isinstance(raw, list):
+            if legacy:
+                raise ApiError(422, "Validation failed: Redirect URI must be a string")
+            raw = "\n".join(str(r) for r in raw)
+        uris = str(raw).split()
+        scopes = str(data.get("scopes") or "read").split()
+        problems = []
+        if not name:
+            problems.append("Application name can't be blank")
+        if len(name) > 60:
+            problems.append("Application name is too long (maximum is 60 characters)")
+        if not uris:
+            problems.append("Redirect URI can't be blank")
+        for uri in uris:
+            parts = urlsplit(uri)
+            if uri != OOB and (not parts.scheme or parts.fragment or parts.scheme in ("javascript", "data", "vbscript")
+                               or (parts.scheme in ("http", "https") and not parts.hostname)):
+                problems.append("Redirect URI must be an absolute URI.")
+        unknown = [s for s in scopes if s not in scopes_supported]
+        if unknown:
+            problems.append("Scopes must be one of the supported scopes")
+        website = data.get("website") or None
+        if problems:
+            raise ApiError(422, "Validation failed: " + ", ".join(problems))
+        client = App(store.next_id(), name, uris, scopes, website)
+        store.apps[client.id] = client
+        return jsonify(app_entity(client, credentials=True))
+
+    @app.get("/api/v1/apps/verify_credentials")
+    def verify_app():
+        token = authorize()  # any valid token, user or app, with any scope
+        return jsonify(app_entity(token.app, credentials=False))
+
+    # -- OAuth endpoints ------------------------------------------------------------------
+
+    def current_user():
+        username = session.get("user")
+        return store.users.get(username) if username else None
+
+    def authorize_params() -> list[tuple[str, str]]:
+        keep = ("response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge",
+                "code_challenge_method", "lang")
+        return [(k, request.values[k]) for k in keep if k in request.values]
+
+    @app.get("/oauth/authorize")
+    def authorize_page():
+        if request.args.get("force_login") in ("true", "1", "True"):
+            session.pop("user", None)
+            query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "force_login"])
+            return render_template_string(LOGIN_PAGE, next="/oauth/authorize?" + query, error=None)
+        user = current_user()
+        if user is None:
+            return render_template_string(LOGIN_PAGE, next=request.full_path, error=None)
+        try:
+            grant = server.get_consent_grant(end_user=user)
+        except AuthlibHTTPError as error:
+            if getattr(error, "redirect_uri", None) and error.redirect_uri != OOB:
+                return server.handle_error_response(grant_request(), error)
+            return render_template_string(ERROR_PAGE, error=f"{error.error}: {error.description or ''}"), 400
+        return render_template_string(CONSENT_PAGE, app=grant.client, user=user,
+                                      scopes=grant.request.scope.split(), params=authorize_params())
+
+    def grant_request():
+        return server.create_oauth2_request(request)
+
+    @app.post("/auth/sign_in")
+    def sign_in():
+        wanted = request.form.get("next", "")
+        if not wanted.startswith("/oauth/authorize"):
+            wanted = "/oauth/authorize"  # never an open redirect
+        name = request.form.get("username", "")
+        user = store.users.get(name) or next((u for u in store.users.values() if u.email == name), None)
+        if not user or not secrets.compare_digest(user.password, request.form.get("password", "")):
+            return render_template_string(LOGIN_PAGE, next=wanted, error="Invalid username or password."), 401
+        session["user"] = user.account.username
+        return redirect(wanted)
+
+    @app.post("/oauth/authorize")
+    def decide():
+        user = current_user()
+        if user is None:
+            return render_template_string(LOGIN_PAGE, next="/oauth/authorize", error="Your session expired."), 401
+        approve = request.form.get("_method", "").lower() != "delete"
+        try:
+            grant = server.get_consent_grant(end_user=user)
+        except AuthlibHTTPError as error:
+            return render_template_string(ERROR_PAGE, error=f"{error.error}: {error.description or ''}"), 400
+        response = server.create_authorization_response(grant_user=user if approve else None, grant=grant)
+        location = response.headers.get("Location", "")
+        if location.startswith(OOB):
+            code = dict(p.split("=", 1) for p in location.split("?", 1)[1].split("&")).get("code", "")
+            return redirect("/oauth/authorize/native?" + urlencode({"code": code}))
+        if legacy and location and "state" not in request.form and response.status_code == 302:
+            response.headers["Location"] = location + ("&" if "?" in location else "?") + "state=None"
+        return response
+
+    @app.get("/oauth/authorize/native")
+    def native():
+        return render_template_string(NATIVE_PAGE, code=request.args.get("code", ""))
+
+    @app.post("/oauth/token")
+    def issue_token():
+        return server.create_token_response()
+
+    @app.post("/oauth/revoke")
+    def revoke():
+        return server.create_endpoint_response("revocation")
+
+    @app.route("/oauth/userinfo", methods=["GET", "POST"])
+    def userinfo():
+        user = require_user(authorize("profile"))
+        root = base()
+        return jsonify({"iss": root + "/", "sub": f"{root}/users/{user.account.username}",
+                        "name": user.account.display_name, "preferred_username": user.account.username,
+                        "profile": f"{root}/@{user.account.username}",
+                        "picture": f"{root}/avatars/original/missing.png"})
+
+    # -- API ------------------------------------------------------------------------------
+
+    @app.get("/api/v1/accounts/verify_credentials")
+    def verify_account():
+        scopes = ("read", "read:accounts") if legacy else ("profile", "read", "read:accounts")
+        user = require_user(authorize(*scopes))
+        entity = user.account.entity(base())
+        entity["source"] = {"privacy": "public", "sensitive": False, "language": "en", "note": "", "fields": [],
+                            "follow_requests_count": 0}
+        return jsonify(entity)
+
+    @app.post("/api/v1/accounts")
+    def register():
+        token = authorize("write", "write:accounts")
+        if token.user is not None:
+            raise ApiError(403, NEEDS_APP)
+        data = params()
+        details: dict[str, list[dict]] = {}
+        username, email = str(data.get("username") or ""), str(data.get("email") or "")
+        if not username:
+            details["username"] = [{"error": "ERR_BLANK", "description": "can't be blank"}]
+        elif username in store.users:
+            details["username"] = [{"error": "ERR_TAKEN", "description": "is already taken"}]
+        if "@" not in email:
+            details["email"] = [{"error": "ERR_INVALID", "description": "is invalid"}]
+        if len(str(data.get("password") or "")) < 8:
+            details["password"] = [{"error": "ERR_TOO_SHORT", "description": "is too short (minimum is 8 characters)"}]
+        if str(data.get("agreement")).lower() not in ("true", "1"):
+            details["agreement"] = [{"error": "ERR_ACCEPTED", "description": "must be accepted"}]
+        if details:
+            summary = ", ".join(f"{k.capitalize()} {v[0]['description']}" for k, v in details.items())
+            raise ApiError(422, "Validation failed: " + summary, extra={"details": details})
+        account = store.add_account(username, username, password=str(data["password"]))
+        new = Token(secrets.token_urlsafe(32), token.app, store.users[account.username], " ".join(token.app.scopes))
+        store.tokens[new.access_token] = new
+        return jsonify(new.response())
+
+    @app.post("/api/v1/accounts/<account_id>/block")
+    def block(account_id):
+        user = require_user(authorize("follow", "write", "write:blocks"))
+        if account_id not in store.accounts:
+            raise ApiError(404, "Record not found")
+        store.blocks.add((user.account.id, account_id))
+        return jsonify({"id": account_id, "following": False, "showing_reblogs": False, "notifying": False,
+                        "followed_by": False, "blocking": True, "blocked_by": False, "muting": False,
+                        "muting_notifications": False, "requested": False, "requested_by": False,
+                        "domain_blocking": False, "endorsed": False, "note": "", "languages": None})
+
+    def page_of(items: list, path: str) -> Response:
+        """Mastodon's pagination: max_id, since_id, min_id, limit (default 20, at most 40), Link header."""
+        try:
+            limit = max(1, min(int(request.args.get("limit", 20)), 40))
+        except ValueError:
+            raise ApiError(400, "Invalid limit") from None
+        if request.args.get("max_id"):
+            items = [i for i in items if int(i.id) < int(request.args["max_id"])]
+        if request.args.get("since_id"):
+            items = [i for i in items if int(i.id) > int(request.args["since_id"])]
+        if request.args.get("min_id"):
+            items = [i for i in items if int(i.id) > int(request.args["min_id"])][-limit:]
+        chosen = items[:limit]
+        response = jsonify([i.entity(base()) for i in chosen])
+        if chosen:
+            root = base() + path
+            response.headers["Link"] = (f'<{root}?{urlencode({"limit": limit, "max_id": chosen[-1].id})}>; rel="next", '
+                                        f'<{root}?{urlencode({"limit": limit, "min_id": chosen[0].id})}>; rel="prev"')
+        return response
+
+    @app.get("/api/v1/timelines/home")
+    def home():
+        user = require_user(authorize("read", "read:statuses"))
+        visible = [s for s in store.timeline({"public", "unlisted", "private"})
+                   if s.visibility != "private" or s.account.id == user.account.id]
+        return page_of(visible, "/api/v1/timelines/home")
+
+    @app.get("/api/v1/timelines/public")
+    def public_timeline():
+        authorize("read", "read:statuses", optional=True)
+        return page_of(store.timeline({"public"}), "/api/v1/timelines/public")
+
+    @app.get("/api/v1/statuses/<status_id>")
+    def show_status(status_id):
+        token = authorize("read", "read:statuses", optional=True)
+        status = store.statuses.get(status_id)
+        if status is None or (status.visibility == "private" and not (
+                token and token.user and token.user.account.id == status.account.id)):
+            raise ApiError(404, "Record not found")
+        return jsonify(status.entity(base()))
+
+    @app.post("/api/v1/statuses")
+    def post_status():
+        user = require_user(authorize("write", "write:statuses"))
+        data = params()
+        text = str(data.get("status") or "").strip()
+        if not text and not data.get("media_ids"):
+            raise ApiError(422, "Validation failed: Text can't be blank")
+        visibility = data.get("visibility") or "public"
+        if visibility not in ("public", "unlisted", "private", "direct"):
+            raise ApiError(422, "Validation failed: Visibility is not included in the list")
+        status = store.add_status(user.account, f"<p>{html.escape(text)}</p>", visibility)
+        return jsonify(status.entity(base()))
+
+    @app.get("/api/v1/notifications")
+    def notifications():
+        user = require_user(authorize("read", "read:notifications"))
+
+        class Note:
+            def __init__(self, status):
+                self.id, self.status = str(int(status.id) + 500000), status
+
+            def entity(self, root):
+                return {"id": self.id, "type": "favourite", "created_at": self.status.entity(root)["created_at"],
+                        "group_key": f"ungrouped-{self.id}", "account": self.status.account.entity(root),
+                        "status": self.status.entity(root)}
+
+        mine = [Note(s) for s in store.timeline({"public"}) if s.account.id == user.account.id]
+        return page_of(mine, "/api/v1/notifications")
+
+    return app
+
+
+class Sandbox:
+    """The sandbox on a loopback port, in a background thread: `with Sandbox() as s: s.url`."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, **options):
+        self.app = create_app(**options)
+        self.store: Store = self.app.extensions["sandbox_store"]
+        self._server = make_server(host, port, self.app, threaded=True)
+        self.url = f"http://{host}:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self) -> "Sandbox":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join(timeout=10)
+
+    def __enter__(self) -> "Sandbox":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

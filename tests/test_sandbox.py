@@ -1,0 +1,402 @@
+"""The sandbox instance, driven over loopback HTTP the way a client for real Mastodon drives it."""
+
+import base64
+import hashlib
+import re
+import secrets
+import time
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+import requests
+
+from sandbox import Sandbox
+
+CALLBACK = "http://127.0.0.1:9/callback"
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    with Sandbox() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def legacy():
+    with Sandbox(legacy=True) as server:
+        yield server
+
+
+def register(server, scopes="read write follow profile read:statuses write:statuses read:notifications", redirect=CALLBACK, as_json=False):
+    body = {"client_name": "Test client", "redirect_uris": redirect, "scopes": scopes, "website": "https://a.example"}
+    response = requests.post(f"{server.url}/api/v1/apps", **({"json": body} if as_json else {"data": body}))
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def pkce():
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    return verifier, challenge
+
+
+def authorize(server, app, scope="read", user=("alice", "alice-password"), approve=True, **extra):
+    """Log in and answer the consent page like a person; returns the redirect's query."""
+    browser = requests.Session()
+    query = {"response_type": "code", "client_id": app["client_id"], "redirect_uri": extra.pop("redirect", CALLBACK),
+             "scope": scope, **extra}
+    page = browser.get(f"{server.url}/oauth/authorize?{urlencode(query)}")
+    assert "Log in" in page.text
+    next_url = re.search(r'name="next" value="([^"]*)"', page.text).group(1).replace("&amp;", "&")
+    consent = browser.post(f"{server.url}/auth/sign_in",
+                           data={"username": user[0], "password": user[1], "next": next_url})
+    assert consent.status_code == 200 and "Authorization required" in consent.text, consent.text
+    approve_form, deny_form = consent.text.split("</form>")[:2]
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">',
+                             approve_form if approve else deny_form))
+    answer = browser.post(f"{server.url}/oauth/authorize", data=fields, allow_redirects=False)
+    assert answer.status_code == 302
+    location = answer.headers["Location"]
+    return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}, location
+
+
+def token(server, app, **form):
+    return requests.post(f"{server.url}/oauth/token", data={
+        "client_id": app["client_id"], "client_secret": app["client_secret"], **form})
+
+
+def user_token(server, app, scope="read", user=("alice", "alice-password")):
+    verifier, challenge = pkce()
+    query, _ = authorize(server, app, scope, user, state="s1", code_challenge=challenge, code_challenge_method="S256")
+    response = token(server, app, grant_type="authorization_code", code=query["code"], redirect_uri=CALLBACK,
+                     code_verifier=verifier)
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
+
+
+def app_token(server, app, scope="read"):
+    response = token(server, app, grant_type="client_credentials", scope=scope)
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
+
+
+def get(server, path, tok=None, **kwargs):
+    headers = {"Authorization": f"Bearer {tok}"} if tok else {}
+    return requests.get(f"{server.url}{path}", headers=headers, **kwargs)
+
+
+def post(server, path, tok=None, **kwargs):
+    headers = {"Authorization": f"Bearer {tok}"} if tok else {}
+    return requests.post(f"{server.url}{path}", headers=headers, **kwargs)
+
+
+# -- discovery and registration ------------------------------------------------------------
+
+def test_metadata_document_as_mastodon_fills_it(sandbox):
+    meta = get(sandbox, "/.well-known/oauth-authorization-server").json()
+    assert meta["issuer"] == sandbox.url + "/"
+    assert meta["authorization_endpoint"] == sandbox.url + "/oauth/authorize"
+    assert meta["revocation_endpoint"] == sandbox.url + "/oauth/revoke"
+    assert meta["code_challenge_methods_supported"] == ["S256"]
+    assert meta["grant_types_supported"] == ["authorization_code", "client_credentials"]
+    assert meta["token_endpoint_auth_methods_supported"] == ["client_secret_basic", "client_secret_post"]
+    assert meta["app_registration_endpoint"] == sandbox.url + "/api/v1/apps"
+    assert len(meta["scopes_supported"]) == 47 and "profile" in meta["scopes_supported"]
+    assert "registration_endpoint" not in meta
+
+
+def test_register_app_with_form_and_json_and_several_redirect_uris(sandbox):
+    app = register(sandbox, redirect=f"{CALLBACK} https://b.example/cb")
+    assert app["redirect_uris"] == [CALLBACK, "https://b.example/cb"]
+    assert app["redirect_uri"] == f"{CALLBACK}\nhttps://b.example/cb"
+    assert app["client_secret_expires_at"] == 0 and app["scopes"][:4] == ["read", "write", "follow", "profile"]
+    json_app = register(sandbox, redirect=[CALLBACK, "https://c.example/cb"], as_json=True)
+    assert json_app["redirect_uris"] == [CALLBACK, "https://c.example/cb"]
+
+
+def test_register_rejects_unknown_scopes_and_bad_redirects(sandbox):
+    bad_scope = post(sandbox, "/api/v1/apps", data={"client_name": "x", "redirect_uris": CALLBACK, "scopes": "reed"})
+    assert bad_scope.status_code == 422 and bad_scope.json()["error"].startswith("Validation failed")
+    bad_uri = post(sandbox, "/api/v1/apps", data={"client_name": "x", "redirect_uris": "javascript:alert(1)"})
+    assert bad_uri.status_code == 422
+    assert bad_uri.json() == {"error": "Validation failed: Redirect URI must be an absolute URI."}
+
+
+def test_instance_endpoints_are_public_with_a_version(sandbox):
+    assert get(sandbox, "/api/v2/instance").json()["version"] == "4.7.0"
+    assert get(sandbox, "/api/v1/instance").json()["version"] == "4.7.0"
+
+
+# -- tokens -------------------------------------------------------------------------------
+
+def test_app_token_and_verify_credentials(sandbox):
+    app = register(sandbox)
+    response = token(sandbox, app, grant_type="client_credentials", scope="read")
+    body = response.json()
+    assert set(body) == {"access_token", "token_type", "scope", "created_at"}  # never expires, no refresh
+    assert body["token_type"] == "Bearer" and body["scope"] == "read"
+    verified = get(sandbox, "/api/v1/apps/verify_credentials", body["access_token"])
+    assert verified.status_code == 200 and verified.json()["name"] == "Test client"
+    assert "client_secret" not in verified.json()
+
+
+def test_token_reuse_for_same_app_user_and_scopes(sandbox):
+    app = register(sandbox)
+    assert app_token(sandbox, app) == app_token(sandbox, app)
+    assert app_token(sandbox, app, "write") != app_token(sandbox, app)
+
+
+def test_client_credentials_with_scope_outside_the_app(sandbox):
+    app = register(sandbox, scopes="read")
+    response = token(sandbox, app, grant_type="client_credentials", scope="write")
+    assert response.status_code == 400 and response.json()["error"] == "invalid_scope"
+
+
+def test_user_token_with_pkce_and_state(sandbox):
+    app = register(sandbox)
+    verifier, challenge = pkce()
+    query, _ = authorize(sandbox, app, "read profile", state="xyz", code_challenge=challenge,
+                         code_challenge_method="S256")
+    assert query["state"] == "xyz"
+    response = token(sandbox, app, grant_type="authorization_code", code=query["code"], redirect_uri=CALLBACK,
+                     code_verifier=verifier)
+    assert response.status_code == 200 and response.json()["scope"] == "read profile"
+    me = get(sandbox, "/api/v1/accounts/verify_credentials", response.json()["access_token"])
+    assert me.json()["username"] == "alice" and "source" in me.json()
+
+
+def test_pkce_verifier_mismatch_is_refused(sandbox):
+    app = register(sandbox)
+    _, challenge = pkce()
+    query, _ = authorize(sandbox, app, code_challenge=challenge, code_challenge_method="S256")
+    response = token(sandbox, app, grant_type="authorization_code", code=query["code"], redirect_uri=CALLBACK,
+                     code_verifier=pkce()[0])
+    assert response.status_code == 400 and response.json()["error"] == "invalid_grant"
+
+
+def test_pkce_needs_s256_named(sandbox):
+    app = register(sandbox)
+    browser = requests.Session()
+    browser.post(f"{sandbox.url}/auth/sign_in", data={"username": "alice", "password": "alice-password",
+                                                       "next": "/oauth/authorize"})
+    for method in (None, "plain"):
+        query = {"response_type": "code", "client_id": app["client_id"], "redirect_uri": CALLBACK,
+                 "code_challenge": pkce()[1], **({"code_challenge_method": method} if method else {})}
+        page = browser.get(f"{sandbox.url}/oauth/authorize?{urlencode(query)}", allow_redirects=False)
+        assert page.status_code == 302 and "error=invalid_request" in page.headers["Location"]
+
+
+def test_code_cannot_be_reused(sandbox):
+    app = register(sandbox)
+    query, _ = authorize(sandbox, app)
+    first = token(sandbox, app, grant_type="authorization_code", code=query["code"], redirect_uri=CALLBACK)
+    again = token(sandbox, app, grant_type="authorization_code", code=query["code"], redirect_uri=CALLBACK)
+    assert first.status_code == 200 and again.status_code == 400 and again.json()["error"] == "invalid_grant"
+
+
+def test_expired_code_is_refused():
+    with Sandbox(code_lifetime=0.2) as short:
+        app = register(short)
+        query, _ = authorize(short, app)
+        time.sleep(0.4)
+        response = token(short, app, grant_type="authorization_code", code=query["code"], redirect_uri=CALLBACK)
+        assert response.status_code == 400 and response.json()["error"] == "invalid_grant"
+
+
+def test_deny_redirects_with_access_denied_and_state(sandbox):
+    app = register(sandbox)
+    query, _ = authorize(sandbox, app, approve=False, state="abc")
+    assert query["error"] == "access_denied" and query["state"] == "abc"
+
+
+def test_authorize_scope_must_be_within_the_app(sandbox):
+    app = register(sandbox, scopes="read")
+    browser = requests.Session()
+    browser.post(f"{sandbox.url}/auth/sign_in", data={"username": "alice", "password": "alice-password",
+                                                       "next": "/oauth/authorize"})
+    query = {"response_type": "code", "client_id": app["client_id"], "redirect_uri": CALLBACK, "scope": "write"}
+    page = browser.get(f"{sandbox.url}/oauth/authorize?{urlencode(query)}", allow_redirects=False)
+    assert "error=invalid_scope" in page.headers["Location"]
+
+
+def test_force_login_shows_the_login_page_for_a_second_account(sandbox):
+    app = register(sandbox)
+    query, _ = authorize(sandbox, app, user=("bob", "bob-password"), force_login="true")
+    tok = token(sandbox, app, grant_type="authorization_code", code=query["code"], redirect_uri=CALLBACK).json()
+    assert get(sandbox, "/api/v1/accounts/verify_credentials", tok["access_token"]).json()["username"] == "bob"
+
+
+def test_out_of_band_shows_the_code(sandbox):
+    app = register(sandbox, redirect="urn:ietf:wg:oauth:2.0:oob")
+    _, location = authorize(sandbox, app, redirect="urn:ietf:wg:oauth:2.0:oob")
+    assert location.startswith("/oauth/authorize/native?code=")
+    page = requests.get(sandbox.url + location)
+    code = re.search(r'class="oauth-code" readonly value="([^"]+)"', page.text).group(1)
+    assert token(sandbox, app, grant_type="authorization_code", code=code,
+                 redirect_uri="urn:ietf:wg:oauth:2.0:oob").status_code == 200
+
+
+def test_revoke_needs_client_auth_and_kills_the_token(sandbox):
+    app, other = register(sandbox), register(sandbox)
+    tok = user_token(sandbox, app)
+    assert post(sandbox, "/oauth/revoke", data={"token": tok}).status_code == 403
+    foreign = post(sandbox, "/oauth/revoke", data={"token": tok, "client_id": other["client_id"],
+                                                   "client_secret": other["client_secret"]})
+    assert foreign.status_code == 403 and foreign.json()["error"] == "unauthorized_client"
+    unknown = post(sandbox, "/oauth/revoke", data={"token": "nope", "client_id": app["client_id"],
+                                                   "client_secret": app["client_secret"]})
+    assert unknown.status_code == 200 and unknown.json() == {}
+    done = post(sandbox, "/oauth/revoke", data={"token": tok, "client_id": app["client_id"],
+                                                "client_secret": app["client_secret"]})
+    assert done.status_code == 200 and done.json() == {}
+    after = get(sandbox, "/api/v1/timelines/home", tok)
+    assert after.status_code == 401 and after.json() == {"error": "The access token was revoked"}
+    assert 'error="invalid_token"' in after.headers["WWW-Authenticate"]
+
+
+def test_userinfo_needs_profile_only(sandbox):
+    app = register(sandbox)
+    profile = user_token(sandbox, app, "profile")
+    info = get(sandbox, "/oauth/userinfo", profile).json()
+    assert info["preferred_username"] == "alice" and info["sub"] == f"{sandbox.url}/users/alice"
+    read = user_token(sandbox, app, "read")
+    refused = get(sandbox, "/oauth/userinfo", read)
+    assert refused.status_code == 403 and refused.json() == {"error": "This action is outside the authorized scopes"}
+
+
+# -- API and its errors -------------------------------------------------------------------
+
+def test_read_reads_the_home_timeline_with_pagination(sandbox):
+    tok = user_token(sandbox, register(sandbox), "read")
+    first = get(sandbox, "/api/v1/timelines/home", tok, params={"limit": 5})
+    assert first.status_code == 200 and len(first.json()) == 5
+    assert first.links["next"]["url"].endswith(f"max_id={first.json()[-1]['id']}")
+    second = requests.get(first.links["next"]["url"], headers={"Authorization": f"Bearer {tok}"})
+    assert int(second.json()[0]["id"]) < int(first.json()[-1]["id"])
+    assert first.headers["X-RateLimit-Limit"] == "300"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", first.headers["X-RateLimit-Reset"])
+
+
+def test_profile_only_token_is_refused_on_the_home_timeline(sandbox):
+    tok = user_token(sandbox, register(sandbox), "profile")
+    refused = get(sandbox, "/api/v1/timelines/home", tok)
+    assert refused.status_code == 403
+    assert refused.json() == {"error": "This action is outside the authorized scopes"}
+    assert refused.headers["WWW-Authenticate"] == (
+        'Bearer realm="Doorkeeper", error="insufficient_scope", '
+        'error_description="This action is outside the authorized scopes"')
+
+
+def test_app_token_on_a_user_only_endpoint_gets_422(sandbox):
+    tok = app_token(sandbox, register(sandbox))
+    refused = get(sandbox, "/api/v1/timelines/home", tok)
+    assert refused.status_code == 422 and refused.json() == {"error": "This method requires an authenticated user"}
+
+
+def test_missing_token_is_401(sandbox):
+    refused = get(sandbox, "/api/v1/notifications")
+    assert refused.status_code == 401 and refused.json() == {"error": "The access token is invalid"}
+
+
+def test_scope_hierarchy_follow_grants_write_blocks(sandbox):
+    app = register(sandbox)
+    follow = user_token(sandbox, app, "follow")
+    assert post(sandbox, "/api/v1/accounts/3/block", follow).json()["blocking"] is True
+    granular = user_token(sandbox, app, "read:statuses")
+    assert get(sandbox, "/api/v1/timelines/home", granular).status_code == 200
+    assert post(sandbox, "/api/v1/accounts/3/block", granular).status_code == 403
+
+
+def test_post_status_needs_text(sandbox):
+    tok = user_token(sandbox, register(sandbox), "write:statuses")
+    blank = post(sandbox, "/api/v1/statuses", tok, data={"status": ""})
+    assert blank.status_code == 422 and blank.json() == {"error": "Validation failed: Text can't be blank"}
+    made = post(sandbox, "/api/v1/statuses", tok, json={"status": "<b>hi</b>", "visibility": "private"})
+    assert made.status_code == 200 and made.json()["content"] == "<p>&lt;b&gt;hi&lt;/b&gt;</p>"
+
+
+def test_private_status_needs_the_author(sandbox):
+    private = next(s for s in sandbox.store.statuses.values() if s.visibility == "private")
+    assert get(sandbox, f"/api/v1/statuses/{private.id}").status_code == 404
+    tok = user_token(sandbox, register(sandbox), "read:statuses")
+    assert get(sandbox, f"/api/v1/statuses/{private.id}", tok).json()["visibility"] == "private"
+    assert get(sandbox, "/api/v1/timelines/public").status_code == 200
+
+
+def test_sign_up_needs_an_app_token(sandbox):
+    app = register(sandbox, scopes="read write")
+    form = {"username": "dave", "email": "dave@sandbox.test", "password": "long-enough", "agreement": "true"}
+    user = user_token(sandbox, app, "write")
+    refused = post(sandbox, "/api/v1/accounts", user, data=form)
+    assert refused.status_code == 403
+    assert refused.json() == {"error": "This method requires an client credentials authentication"}
+    created = post(sandbox, "/api/v1/accounts", app_token(sandbox, app, "write"), data=form)
+    assert created.status_code == 200 and created.json()["token_type"] == "Bearer"
+    invalid = post(sandbox, "/api/v1/accounts", app_token(sandbox, app, "write"), data={**form, "agreement": "false"})
+    assert invalid.status_code == 422 and invalid.json()["details"]["username"][0]["error"] == "ERR_TAKEN"
+
+
+def test_notifications_need_read_notifications(sandbox):
+    app = register(sandbox)
+    assert get(sandbox, "/api/v1/notifications", user_token(sandbox, app, "read")).status_code == 200
+    assert get(sandbox, "/api/v1/notifications", user_token(sandbox, app, "write")).status_code == 403
+
+
+def test_rate_limit_answers_429():
+    with Sandbox(rate_limit=2) as tight:
+        codes = [get(tight, "/api/v1/timelines/public").status_code for _ in range(3)]
+        assert codes == [200, 200, 429]
+        last = get(tight, "/api/v1/timelines/public")
+        assert last.json() == {"error": "Too many requests"} and last.headers["X-RateLimit-Remaining"] == "0"
+
+
+# -- CORS ---------------------------------------------------------------------------------
+
+def preflight(server, path, method):
+    return requests.options(f"{server.url}{path}", headers={
+        "Origin": "http://127.0.0.1:8000", "Access-Control-Request-Method": method,
+        "Access-Control-Request-Headers": "authorization, content-type"})
+
+
+def test_cors_preflight_and_exposed_headers(sandbox):
+    answer = preflight(sandbox, "/api/v1/statuses", "POST")
+    assert answer.status_code == 200
+    assert answer.headers["Access-Control-Allow-Origin"] == "*"
+    assert answer.headers["Access-Control-Allow-Headers"] == "authorization, content-type"
+    assert "Access-Control-Allow-Credentials" not in answer.headers
+    actual = requests.get(f"{sandbox.url}/api/v1/timelines/public", headers={"Origin": "http://127.0.0.1:8000"})
+    assert actual.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Link" in actual.headers["Access-Control-Expose-Headers"]
+    assert "X-RateLimit-Remaining" in actual.headers["Access-Control-Expose-Headers"]
+
+
+@pytest.mark.parametrize("path, method, allowed", [
+    ("/oauth/token", "POST", True), ("/oauth/revoke", "POST", True), ("/oauth/userinfo", "GET", True),
+    ("/.well-known/oauth-authorization-server", "GET", True), ("/oauth/authorize", "GET", False),
+    ("/oauth/token", "GET", False), ("/auth/sign_in", "POST", False),
+])
+def test_cors_only_where_mastodon_sends_it(sandbox, path, method, allowed):
+    answer = preflight(sandbox, path, method)
+    assert ("Access-Control-Allow-Origin" in answer.headers) is allowed
+
+
+# -- older or non-Mastodon servers --------------------------------------------------------
+
+def test_legacy_mode_has_no_metadata_and_no_cors_on_revoke(legacy):
+    assert get(legacy, "/.well-known/oauth-authorization-server").status_code == 404
+    assert "Access-Control-Allow-Origin" not in preflight(legacy, "/oauth/revoke", "POST").headers
+    assert preflight(legacy, "/oauth/token", "POST").headers["Access-Control-Allow-Origin"] == "*"
+    assert get(legacy, "/api/v2/instance").json()["version"] == "4.2.10"
+
+
+def test_legacy_mode_registration_and_ignored_pkce(legacy):
+    app = register(legacy, scopes="read write")
+    assert "redirect_uris" not in app and app["redirect_uri"] == CALLBACK
+    refused = post(legacy, "/api/v1/apps", json={"client_name": "x", "redirect_uris": [CALLBACK]})
+    assert refused.status_code == 422
+    _, challenge = pkce()
+    query, _ = authorize(legacy, app, code_challenge=challenge, code_challenge_method="S256")
+    assert query["state"] == "None"  # echoed literally when omitted, as some servers do
+    ignored = token(legacy, app, grant_type="authorization_code", code=query["code"], redirect_uri=CALLBACK,
+                    code_verifier="not-the-verifier")
+    assert ignored.status_code == 200
