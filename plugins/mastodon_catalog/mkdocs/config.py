@@ -9,3 +9,5 @@ class CatalogConfig(Config):
     tokens_page = Type(str, default="api/oauth-tokens.md")
     scopes_page = Type(str, default="api/oauth-scopes.md")
     checks_undocumented = Choice(["warn", "ignore"], default="warn")
+    catalog_json = Type(str, default="catalog.json")  # "" to skip
+    openapi_json = Type(str, default="openapi.json")

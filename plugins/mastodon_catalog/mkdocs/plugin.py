@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File
 
 from ..core import CatalogError, load_catalog
 from ..core.checks import SiteChecker
+from ..core.export import catalog_json, openapi
 from ..core.markers import MARKER_LIKE_RE, scan_page
 from ..markdown import CatalogExtension
 from .config import CatalogConfig
@@ -64,6 +67,23 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         )
         config.markdown_extensions.append(self.extension)
         return config
+
+    def on_files(self, files, *, config):
+        if not self.config.enabled:
+            return files
+
+        def page_url(page: str) -> str:
+            file = files.get_file_from_path(page)
+            return file.url if file else page
+
+        outputs = {
+            self.config.catalog_json: catalog_json(self.catalog, page_url),
+            self.config.openapi_json: openapi(self.catalog, page_url, config.site_url or "/"),
+        }
+        for path, data in outputs.items():
+            if path:
+                files.append(File.generated(config, path, content=json.dumps(data, ensure_ascii=False, indent=1)))
+        return files
 
     def _warn(self, page, notes):
         for note in notes:

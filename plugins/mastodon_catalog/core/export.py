@@ -1,0 +1,173 @@
+"""Machine-readable outputs of the catalog: catalog.json (what the explorer loads) and an
+OpenAPI 3.1 document for other tools."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .model import Catalog, Endpoint, Parameter
+from .versions import format_version
+
+PageUrl = Callable[[str], str]  # page path under the docs folder -> URL of the built page
+
+
+def _v(version) -> str | None:
+    return format_version(version) if version else None
+
+
+def _param(p: Parameter) -> dict:
+    out = {"name": p.name, "in": p.location, "type": p.type, "required": p.required, "description": p.description}
+    if p.items:
+        out["items"] = p.items
+    if p.enum:
+        out["enum"] = list(p.enum)
+    if p.default is not None:
+        out["default"] = p.default
+    if p.added:
+        out["added"] = _v(p.added)
+    if p.deprecated:
+        out["deprecated"] = True
+    return out
+
+
+def catalog_json(catalog: Catalog, page_url: PageUrl) -> dict:
+    """The whole catalog as plain JSON: scopes with what each grants (transitively), and
+    every endpoint with its documentation URL."""
+    return {
+        "format": 1,
+        "scopes": [
+            {"name": s.name, "summary": s.summary, "added": _v(s.added), "deprecated": _v(s.deprecated),
+             "grants": sorted(catalog.grants(s.name) - {s.name})}
+            for s in catalog.scopes.values()
+        ],
+        "endpoints": [
+            {
+                "id": e.id, "method": e.method, "path": e.path, "title": e.title, "summary": e.summary,
+                "returns": e.returns, "streaming": e.streaming, "url": f"{page_url(e.page)}#{e.anchor}",
+                "added": _v(e.added), "deprecated": _v(e.deprecated), "removed": _v(e.removed),
+                "oauth": [{"token": a.token, "scopes": list(a.scopes), "when": a.when or None, "since": _v(a.since)}
+                          for a in e.oauth],
+                "history": [{"version": c.version_text, "change": c.change, "note": c.note or None}
+                            for c in e.history],
+                "params": [_param(p) for p in e.params],
+            }
+            for e in catalog.endpoints
+        ],
+    }
+
+
+# -- OpenAPI 3.1 -------------------------------------------------------------------------
+
+SCALARS = {"string": {"type": "string"}, "integer": {"type": "integer"}, "number": {"type": "number"},
+           "boolean": {"type": "boolean"}, "object": {"type": "object"},
+           "file": {"type": "string", "contentMediaType": "application/octet-stream"},
+           "datetime": {"type": "string", "format": "date-time"}, "date": {"type": "string", "format": "date"}}
+
+
+def openapi_path(path: str) -> str:
+    return re.sub(r":([A-Za-z_][A-Za-z0-9_]*)", r"{\1}", path)
+
+
+def operation_id(endpoint: Endpoint) -> str:
+    return re.sub(r"[^A-Za-z0-9_]+", "_", endpoint.id)
+
+
+def _schema(p: Parameter) -> dict:
+    schema = dict(SCALARS.get(p.type, {})) if p.type != "array" else {
+        "type": "array", "items": dict(SCALARS.get(p.items or "string", {"type": "string"}))}
+    if p.enum:
+        (schema["items"] if p.type == "array" else schema)["enum"] = list(p.enum)
+    if p.default is not None:
+        schema["default"] = p.default
+    return schema
+
+
+def security(endpoint: Endpoint) -> list[dict]:
+    """One requirement object per alternative: OR between objects, AND inside one."""
+    schemes = {"app": "AppToken", "user": "UserToken"}
+    return [{} if alt.token == "public" else {schemes[alt.token]: list(alt.scopes)} for alt in endpoint.oauth]
+
+
+def _operation(endpoint: Endpoint, tag: str, page_url: PageUrl, site_url: str) -> dict:
+    op: dict = {
+        "operationId": operation_id(endpoint), "tags": [tag], "summary": endpoint.title,
+        "description": endpoint.summary + "".join(
+            f"\n\n- {alt.token}{' + ' + ', '.join(alt.scopes) if alt.scopes else ''}: {alt.when}"
+            for alt in endpoint.oauth if alt.when),
+        "externalDocs": {"url": site_url.rstrip("/") + "/" + f"{page_url(endpoint.page)}#{endpoint.anchor}".lstrip("/")},
+        "security": security(endpoint),
+        "responses": {"200": {"description": f"Returns {endpoint.returns}."},
+                      "401": {"description": "Missing, invalid or revoked token.",
+                              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                      "403": {"description": "The token lacks a required scope.",
+                              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                      "422": {"description": "Validation failed, or the method needs a user.",
+                              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+        "x-mastodon-history": [{"version": c.version_text, "change": c.change, **({"note": c.note} if c.note else {})}
+                               for c in endpoint.history],
+        "x-mastodon-added": format_version(endpoint.added),
+    }
+    if endpoint.deprecated or endpoint.removed:
+        op["deprecated"] = True
+    if endpoint.streaming:
+        op["x-mastodon-streaming"] = True
+    parameters = []
+    for p in endpoint.params:
+        if p.location == "form":
+            continue
+        item = {"name": p.name, "in": p.location, "required": p.required or p.location == "path",
+                "description": p.description, "schema": _schema(p)}
+        if p.deprecated:
+            item["deprecated"] = True
+        if p.added:
+            item["x-mastodon-added"] = format_version(p.added)
+        parameters.append(item)
+    if parameters:
+        op["parameters"] = parameters
+    form = endpoint.params_in("form")
+    if form:
+        schema = {"type": "object", "properties": {
+            p.name: {**_schema(p), "description": p.description} for p in form}}
+        required = [p.name for p in form if p.required]
+        if required:
+            schema["required"] = required
+        media = ["multipart/form-data"] if any("file" in (p.type, p.items) for p in form) else []
+        media += ["application/json", "application/x-www-form-urlencoded"]
+        op["requestBody"] = {"required": bool(required), "content": {m: {"schema": schema} for m in media}}
+    return op
+
+
+def openapi(catalog: Catalog, page_url: PageUrl, site_url: str, tags: dict[str, str] | None = None) -> dict:
+    """An OpenAPI 3.1 document. `tags` maps a page path to its tag name (default: the page's stem)."""
+    tags = tags or {}
+    scopes = {name: scope.summary for name, scope in catalog.scopes.items()}
+    paths: dict[str, dict] = {}
+    for endpoint in catalog.endpoints:
+        tag = tags.get(endpoint.page) or endpoint.page.removeprefix("methods/").removesuffix(".md")
+        paths.setdefault(openapi_path(endpoint.path), {})[endpoint.method.lower()] = _operation(
+            endpoint, tag, page_url, site_url)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Mastodon REST API", "version": "4.7.0",
+                 "description": "Generated from the endpoint catalog of the Mastodon API reference. Each entry of an "
+                                "operation's `security` is one alternative: any one is enough.",
+                 "license": {"name": "CC-BY-4.0", "identifier": "CC-BY-4.0"}},
+        "servers": [{"url": "https://{instance}", "variables": {"instance": {"default": "mastodon.social",
+                                                                             "description": "Any Mastodon server"}}}],
+        "externalDocs": {"url": site_url},
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "AppToken": {"type": "oauth2", "description": "An app token: client-credentials grant, no user.",
+                             "flows": {"clientCredentials": {"tokenUrl": "/oauth/token", "scopes": scopes}}},
+                "UserToken": {"type": "oauth2", "description": "A user token: authorization-code grant. Use PKCE "
+                              "(code_challenge_method S256, Mastodon 4.3 and later).",
+                              "x-pkce-code-challenge-methods": ["S256"],
+                              "flows": {"authorizationCode": {"authorizationUrl": "/oauth/authorize",
+                                                              "tokenUrl": "/oauth/token", "scopes": scopes}}},
+            },
+            "schemas": {"Error": {"type": "object", "required": ["error"], "properties": {
+                "error": {"type": "string"}, "error_description": {"type": "string"}}}},
+        },
+    }
