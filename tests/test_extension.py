@@ -62,7 +62,8 @@ def test_catalog_text_is_not_interpreted_as_html():
 def test_listing_markers():
     html = render("<!-- endpoints token=app -->\n", page="api/oauth-tokens.md")
     assert [a.get_text() for a in html.select("li > a:first-child")] == [
-        "GET /api/v1/apps/verify_credentials", "POST /api/v1/accounts",
+        "GET /api/v1/apps/verify_credentials",  # any app token
+        "POST /api/v1/accounts",  # app token with write:accounts
     ]
     assert html.select_one("li a")["href"] == "../methods/apps.md#verify_credentials"
     scoped = render("<!-- endpoints scope=follow -->\n", page="api/oauth-scopes.md")

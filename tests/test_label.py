@@ -52,3 +52,9 @@ def test_links_are_relative_to_the_page():
     assert Links(page="methods/admin/accounts.md").scope("admin:read:accounts") == (
         "../../api/oauth-scopes.md#admin-read-accounts"
     )
+
+
+def test_since_on_an_alternative_without_scopes():
+    assert oauth_label([Alternative("public", since=(2, 7, 0))], LINKS) == (
+        "[Public](../api/oauth-tokens.md#public) (since 2.7.0)"
+    )

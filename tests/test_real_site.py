@@ -55,16 +55,17 @@ def test_every_endpoint_is_on_its_page_with_heading_signature_and_label(site):
             assert TOKEN_NAMES[alt.token] in label and all(s in label for s in alt.scopes), endpoint.id
 
 
-def listed(section) -> list[str]:
-    return [a.get_text() for a in section.find_next("ul").select("li > a:first-child")]
+def listed(listing) -> list[str]:
+    return [a.get_text() for a in listing.select("li > a:first-child")]
 
 
 def test_token_types_page_lists_exactly_the_catalog(site):
     html = page(site, "api/oauth-tokens.md")
     for kind, anchor in [("public", "public"), ("app", "app-token"), ("user", "user-token")]:
-        expected = [e.signature for e in CATALOG.accepting(kind)]
-        assert listed(html.find(id=anchor)) == expected, kind
-    assert "GET /api/v1/apps/verify_credentials" in listed(html.find(id="app-token"))
+        listing = html.select_one(f'.mc-listing[data-token="{kind}"]')
+        assert listing.find_previous(["h2"])["id"] == anchor  # each list sits in its own section
+        assert listed(listing) == [e.signature for e in CATALOG.accepting(kind)], kind
+    assert "GET /api/v1/apps/verify_credentials" in listed(html.select_one('.mc-listing[data-token="app"]'))
 
 
 def test_scopes_page_has_every_scope_with_the_endpoints_naming_it(site):

@@ -19,14 +19,14 @@ SCOPES = {"read", "read:statuses", "read:search", "profile", "read:accounts", "w
     ("User token + `profile` or `read:accounts`",
      {("user", frozenset({"profile"})), ("user", frozenset({"read:accounts"}))}),
     ("User token + `read:statuses` + `read:accounts`", {("user", frozenset({"read:statuses", "read:accounts"}))}),
-    ("Public for public statuses, user token + `read:statuses` for private statuses",
+    ("Public for public posts, user token + `read:statuses` for private posts",
      {("public", frozenset()), ("user", frozenset({"read:statuses"}))}),
-    ("Public (for public statuses only), or user token + `read:statuses` (for private statuses the user can see)",
+    ("Public (only public posts), or user token + `read:statuses` (private posts the user may see)",
      {("public", frozenset()), ("user", frozenset({"read:statuses"}))}),
-    ("Public (without `resolve` or `offset`), or User token + `read:search`",
+    ("Public (no `resolve`, no `offset`), or User token + `read:search`",
      {("public", frozenset()), ("user", frozenset({"read:search"}))}),
     ("User + `write:blocks` or `follow`", {("user", frozenset({"write:blocks"})), ("user", frozenset({"follow"}))}),
-    ("Public. Requires app token + `read:statuses` if the instance has disabled public preview.",
+    ("Public. Needs app token + `read:statuses` when the server turned off public previews.",
      {("public", frozenset()), ("app", frozenset({"read:statuses"}))}),
 ])
 def test_upstream_phrasings_are_normalised(text, expected):
@@ -37,13 +37,14 @@ def write_upstream(root: Path, accounts: str) -> Path:
     (root / "methods").mkdir(parents=True)
     (root / "methods" / "accounts.md").write_text(textwrap.dedent(accounts))
     (root / "methods" / "apps.md").write_text(textwrap.dedent("""\
-        ## Verify your app works {#verify_credentials}
+        ## Check the app {#verify_credentials}
 
         ```http
-        GET /api/v1/apps/verify_credentials HTTP/1.1
+        GET /api/v1/apps/verify_credentials
         ```
 
         **OAuth:** App token\\
+        **Returns:** Thing\\
         **Version history:**\\
         2.0.0 - added
         """))
@@ -51,52 +52,56 @@ def write_upstream(root: Path, accounts: str) -> Path:
 
 
 ACCOUNTS = """\
-    ## Register an account {#create}
+    ## Sign up {#create}
 
     ```http
-    POST /api/v1/accounts HTTP/1.1
+    POST /api/v1/accounts
     ```
 
     **OAuth:** App token + `write:accounts`\\
+    **Returns:** Thing\\
     **Version history:**\\
     2.7.0 - added
 
     #### Request
 
     ```http
-    POST /api/v1/accounts HTTP/1.1
+    POST /api/v1/accounts
     Authorization: Bearer x
     ```
 
-    ## Verify account credentials {#verify_credentials}
+    ## Who am I {#verify_credentials}
 
     ```http
-    GET /api/v1/accounts/verify_credentials HTTP/1.1
+    GET /api/v1/accounts/verify_credentials
     ```
 
     **OAuth:** User token + `profile` or `read:accounts`\\
+    **Returns:** Thing\\
     **Version history:**\\
     0.0.0 - added\\
     4.3.0 - profile
 
-    ## Block account {#block}
+    ## Block someone {#block}
 
     ```http
-    POST /api/v1/accounts/:id/block HTTP/1.1
+    POST /api/v1/accounts/:id/block
     ```
 
     **OAuth:** User token + `write:blocks`\\
+    **Returns:** Thing\\
     **Version history:**\\
     0.0.0 - added\\
     4.0.0 - deprecated
 
-    ## Get account's statuses {#statuses}
+    ## Posts by an account {#statuses}
 
     ```http
-    GET /api/v1/accounts/:id/statuses HTTP/1.1
+    GET /api/v1/accounts/:id/statuses
     ```
 
-    **OAuth:** Public, or user token + `read:statuses` for private statuses\\
+    **OAuth:** Public, or user token + `read:statuses` when private\\
+    **Returns:** Thing\\
     **Version history:**\\
     0.0.0 - added
 """
@@ -104,17 +109,18 @@ ACCOUNTS = """\
 
 def test_compare_reports_each_kind_of_difference(tmp_path):
     text = ACCOUNTS.replace("2.7.0 - added", "2.7.0 - added\\\n    3.0.0 - changed") + """
-    ## Mute account {#mute}
+    ## Mute someone {#mute}
 
     ```http
-    POST /api/v1/accounts/:id/mute HTTP/1.1
+    POST /api/v1/accounts/:id/mute
     ```
 
     **OAuth:** User token + `write:mutes`\\
+    **Returns:** Thing\\
     **Version history:**\\
     0.0.0 - added
 """
-    text = text.replace("GET /api/v1/accounts/:id/statuses HTTP", "GET /api/v1/accounts/:id/posts HTTP")
+    text = text.replace("GET /api/v1/accounts/:id/statuses\n", "GET /api/v1/accounts/:id/posts\n")
     root = write_upstream(tmp_path / "docs", text)
     catalog = load_catalog(TINY / "data" / "endpoints.yaml")
     found = [str(d) for d in upstream.compare(catalog, upstream.read_upstream(root))]

@@ -16,6 +16,14 @@ from authlib.oauth2.rfc7636 import CodeChallenge
 from .store import Grant, Store, Token
 
 
+JSON = [("Content-Type", "application/json")]
+NOT_YOURS = {
+    "error": "unauthorized_client",
+    "error_description":  # Doorkeeper's words, as Mastodon sends them
+        "You are not authorized to revoke this token",
+}
+
+
 class MastodonCodeChallenge(CodeChallenge):
     """PKCE as Mastodon configures it: optional, S256 only, and a method must be named."""
 
@@ -111,12 +119,10 @@ def build_oauth(app, store: Store, *, legacy: bool, code_lifetime: float):
             try:
                 client = self.authenticate_endpoint_client(request)
             except OAuth2Error:
-                return 403, {"error": "unauthorized_client", "error_description":
-                             "You are not authorized to revoke this token"}, [("Content-Type", "application/json")]
+                return 403, NOT_YOURS, JSON
             token = self.query_token(request.form.get("token", ""), None)
             if token and not token.check_client(client):
-                return 403, {"error": "unauthorized_client", "error_description":
-                             "You are not authorized to revoke this token"}, [("Content-Type", "application/json")]
+                return 403, NOT_YOURS, JSON
             if token:
                 self.revoke_token(token, request)
             return 200, {}, [("Content-Type", "application/json")]

@@ -198,10 +198,9 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
             "issuer": root + "/", "service_documentation": "https://docs.joinmastodon.org/",
             "authorization_endpoint": root + "/oauth/authorize", "token_endpoint": root + "/oauth/token",
             "revocation_endpoint": root + "/oauth/revoke", "userinfo_endpoint": root + "/oauth/userinfo",
-            "scopes_supported": scopes_supported, "response_types_supported": ["code"],
-            "response_modes_supported": ["query", "fragment", "form_post"],
-            "grant_types_supported": ["authorization_code", "client_credentials"],
-            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            "scopes_supported": scopes_supported, "response_modes_supported": ["query", "fragment", "form_post"],
+            "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+            "response_types_supported": ["code"], "grant_types_supported": ["authorization_code", "client_credentials"],
             "code_challenge_methods_supported": ["S256"], "app_registration_endpoint": root + "/api/v1/apps",
         })
 
@@ -407,10 +406,10 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
         if account_id not in store.accounts:
             raise ApiError(404, "Record not found")
         store.blocks.add((user.account.id, account_id))
-        return jsonify({"id": account_id, "following": False, "showing_reblogs": False, "notifying": False,
-                        "followed_by": False, "blocking": True, "blocked_by": False, "muting": False,
-                        "muting_notifications": False, "requested": False, "requested_by": False,
-                        "domain_blocking": False, "endorsed": False, "note": "", "languages": None})
+        return jsonify({"id": account_id, "blocking": True, "blocked_by": False, "following": False,
+                        "followed_by": False, "muting": False, "muting_notifications": False, "notifying": False,
+                        "showing_reblogs": False, "endorsed": False, "requested_by": False, "requested": False,
+                        "domain_blocking": False, "note": "", "languages": None})
 
     def page_of(items: list, path: str) -> Response:
         """Mastodon's pagination: max_id, since_id, min_id, limit (default 20, at most 40), Link header."""

@@ -33,8 +33,8 @@ class Account:
             "created_at": iso(EPOCH), "note": self.note, "url": f"{base}/@{self.username}",
             "uri": f"{base}/users/{self.username}", "avatar": f"{base}/avatars/original/missing.png",
             "avatar_static": f"{base}/avatars/original/missing.png", "header": f"{base}/headers/original/missing.png",
-            "header_static": f"{base}/headers/original/missing.png", "followers_count": 0, "following_count": 0,
-            "statuses_count": 0, "last_status_at": None, "emojis": [], "fields": [],
+            "header_static": f"{base}/headers/original/missing.png", "last_status_at": None, "statuses_count": 0,
+            "following_count": 0, "followers_count": 0, "emojis": [], "fields": [],
         }
 
 

@@ -46,6 +46,7 @@ class Links:
     page: str = "index.md"
     tokens_page: str = "api/oauth-tokens.md"
     scopes_page: str = "api/oauth-scopes.md"
+    explorer_page: str = ""  # no "Try it" links without an explorer
 
     def to(self, target: str, anchor: str = "") -> str:
         if target == self.page:
@@ -64,6 +65,10 @@ class Links:
 
     def endpoint(self, endpoint: Endpoint) -> str:
         return self.to(endpoint.page, endpoint.anchor)
+
+    def try_it(self, endpoint: Endpoint) -> str:
+        """The explorer's console with this endpoint selected, or "" without an explorer."""
+        return f"{self.to(self.explorer_page)}?endpoint={endpoint.id}" if self.explorer_page else ""
 
 
 def oauth_label(alternatives: tuple[Alternative, ...] | list[Alternative], links: Links) -> str:
@@ -86,11 +91,12 @@ def oauth_label(alternatives: tuple[Alternative, ...] | list[Alternative], links
             scopes = " + ".join(f"[`{s}`]({links.scope(s)})" for s in alt.scopes)
             if scopes and len(alt.scopes) > 1 and len(group) > 1:
                 scopes = f"({scopes})"
-            if alt.since:
-                scopes = f"{scopes} (since {format_version(alt.since)})".strip()
-            sets.append(scopes)
-        if any(sets):
-            text += " + " + " or ".join(s for s in sets if s)
+            since = f"(since {format_version(alt.since)})" if alt.since else ""
+            sets.append((scopes, since))
+        if any(scopes for scopes, _ in sets):
+            text += " + " + " or ".join(" ".join(filter(None, pair)) for pair in sets)
+        elif head.since:
+            text += f" {sets[0][1]}"
         if head.when:
             text += f" ({md_inline(head.when)})"
         rendered.append(text)
@@ -101,9 +107,10 @@ class Renderer:
     """Renders catalog fragments through overridable Jinja templates."""
 
     def __init__(self, catalog: Catalog, template_dirs: list[str | Path] = (),
-                 tokens_page: str = "api/oauth-tokens.md", scopes_page: str = "api/oauth-scopes.md"):
+                 tokens_page: str = "api/oauth-tokens.md", scopes_page: str = "api/oauth-scopes.md",
+                 explorer_page: str = ""):
         self.catalog = catalog
-        self.tokens_page, self.scopes_page = tokens_page, scopes_page
+        self.tokens_page, self.scopes_page, self.explorer_page = tokens_page, scopes_page, explorer_page
         loaders = [FileSystemLoader([str(d) for d in template_dirs]), FileSystemLoader(str(TEMPLATES))]
         self.env = Environment(
             loader=ChoiceLoader(loaders), autoescape=select_autoescape(), undefined=StrictUndefined,
@@ -113,7 +120,7 @@ class Renderer:
         self.env.globals.update(token_names=TOKEN_NAMES)
 
     def links(self, page: str) -> Links:
-        return Links(page, self.tokens_page, self.scopes_page)
+        return Links(page, self.tokens_page, self.scopes_page, self.explorer_page)
 
     def _render(self, template: str, page: str, **context) -> str:
         links = self.links(page)
@@ -124,8 +131,8 @@ class Renderer:
     def endpoint(self, endpoint: Endpoint, page: str, level: int = 2) -> str:
         return self._render("endpoint.md.jinja", page, endpoint=endpoint, level=level)
 
-    def listing(self, endpoints: list[Endpoint], page: str, token: str | None = None) -> str:
-        return self._render("listing.md.jinja", page, endpoints=endpoints, token=token)
+    def listing(self, endpoints: list[Endpoint], page: str, token: str | None = None, scope: str | None = None) -> str:
+        return self._render("listing.md.jinja", page, endpoints=endpoints, token=token, scope=scope)
 
     def scopes(self, page: str, level: int = 3) -> str:
         return self._render("scopes.md.jinja", page, level=level)

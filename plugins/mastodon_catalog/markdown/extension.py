@@ -25,6 +25,7 @@ class CatalogExtension(Extension):
             "templates_dir": ["", "Folder with template overrides (endpoint.md.jinja, ...)"],
             "tokens_page": ["api/oauth-tokens.md", "The token-types page, relative to the docs folder"],
             "scopes_page": ["api/oauth-scopes.md", "The scopes page, relative to the docs folder"],
+            "explorer_page": ["", "The explorer page for 'Try it' links; empty for none"],
             "page": ["index.md", "The page being rendered, for relative links (the plugin sets it)"],
         }
         super().__init__(**kwargs)
@@ -37,8 +38,8 @@ class CatalogExtension(Extension):
             if not isinstance(catalog, Catalog):
                 catalog = load_catalog(catalog)
             templates = self.getConfig("templates_dir")
-            self._renderer = Renderer(catalog, [templates] if templates else [],
-                                      self.getConfig("tokens_page"), self.getConfig("scopes_page"))
+            self._renderer = Renderer(catalog, [templates] if templates else [], self.getConfig("tokens_page"),
+                                      self.getConfig("scopes_page"), self.getConfig("explorer_page"))
         return self._renderer
 
     def extendMarkdown(self, md: Markdown) -> None:
@@ -76,7 +77,7 @@ class MarkerPreprocessor(Preprocessor):
         if key == "token":
             return renderer.listing(catalog.accepting(value), page, token=value)
         if key == "scope":
-            return renderer.listing(catalog.naming(value), page)
+            return renderer.listing(catalog.naming(value), page, scope=value)
         return renderer.listing(catalog.endpoints, page)
 
     def run(self, lines: list[str]) -> list[str]:

@@ -8,6 +8,7 @@ class CatalogConfig(Config):
     templates_dir = Optional(Type(str))
     tokens_page = Type(str, default="api/oauth-tokens.md")
     scopes_page = Type(str, default="api/oauth-scopes.md")
+    explorer_page = Type(str, default="explorer.md")  # "Try it" links appear when this page exists
     checks_undocumented = Choice(["warn", "ignore"], default="warn")
     catalog_json = Type(str, default="catalog.json")  # "" to skip
     openapi_json = Type(str, default="openapi.json")

@@ -61,9 +61,11 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         templates = self.config.templates_dir
         if templates:
             templates = str(Path(config.config_file_path).parent / templates)
+        explorer = self.config.explorer_page
         self.extension = CatalogExtension(
             catalog=self.catalog, templates_dir=templates or "",
             tokens_page=self.config.tokens_page, scopes_page=self.config.scopes_page,
+            explorer_page=explorer if (Path(config.docs_dir) / explorer).is_file() else "",
         )
         config.markdown_extensions.append(self.extension)
         return config

@@ -1,0 +1,46 @@
+// Instance addresses: what a reader types, turned into an origin we may talk to.
+
+export class InputError extends Error {}
+
+export function isLoopbackHost(hostname) {
+  const host = String(hostname).replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host.endsWith(".localhost") || host === "::1" ||
+    /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+// "mastodon.social", "https://mastodon.social/@someone", "127.0.0.1:3000" -> an origin.
+// https is required except on loopback, where plain http is what a local server speaks.
+export function normaliseInstance(input) {
+  const text = String(input ?? "").trim();
+  if (!text) throw new InputError("Type an instance, for example mastodon.social.");
+  let candidate = text.replace(/^@?[^@\s/]+@(?=[^@\s/]+$)/, ""); // "user@host" -> "host"
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(candidate)) {
+    const host = candidate.split(/[/:?#]/)[0];
+    candidate = (isLoopbackHost(host) ? "http://" : "https://") + candidate;
+  }
+  let url;
+  try {
+    url = new URL(candidate);
+  } catch {
+    throw new InputError(`"${text}" is not a domain name or a URL.`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new InputError(`"${url.protocol}" addresses cannot be instances: use https.`);
+  }
+  if (url.username || url.password) throw new InputError("Leave user names and passwords out of the address.");
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
+    throw new InputError(`Plain http is only allowed on this machine (loopback); use https://${url.host}.`);
+  }
+  if (!url.hostname.includes(".") && !isLoopbackHost(url.hostname) && !url.hostname.includes(":")) {
+    throw new InputError(`"${url.hostname}" is not a full domain name (for example mastodon.social).`);
+  }
+  return url.origin;
+}
+
+export function sameOrigin(url, origin) {
+  try {
+    return new URL(url).origin === origin;
+  } catch {
+    return false;
+  }
+}
