@@ -10,7 +10,7 @@ import { chooseToken, describeAlternative, held } from "./scopes.js";
 import { storage } from "./storage.js";
 import { normaliseInstance } from "./urls.js";
 
-const DEFAULT_SCOPES = ["read", "write", "profile"];
+const DEFAULT_SCOPES = ["read", "write"];  // profile exists only from Mastodon 4.3
 const BODY_LIMIT = 200000;
 
 function el(tag, attrs = {}, ...children) {

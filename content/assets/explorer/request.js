@@ -28,16 +28,13 @@ function keyPath(name) {
 }
 
 function setPath(target, path, value) {
+  const keys = path.at(-1) === "" ? path.slice(0, -1) : path; // "a[]" is the list itself
   let node = target;
-  path.forEach((key, i) => {
-    const last = i === path.length - 1 || (i === path.length - 2 && path[i + 1] === "");
-    if (last) {
-      node[key] = value;
-    } else {
-      node[key] ??= {};
-      node = node[key];
-    }
+  keys.slice(0, -1).forEach((key) => {
+    node[key] ??= {};
+    node = node[key];
   });
+  node[keys.at(-1)] = value;
 }
 
 // values: {paramName: string | string[] | File}; empty strings are left out.

@@ -1,0 +1,221 @@
+"""The explorer in real Chromium, against the built site and the sandbox instance on loopback."""
+
+import re
+
+import pytest
+
+from browser import CHROMIUM, CHROMIUM_ARGS, StaticSite, require_chromium
+from conftest import ROOT, mkdocs_build
+from sandbox import Sandbox
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("explorer-site")
+    result = mkdocs_build(ROOT, "--site-dir", str(out))
+    assert result.returncode == 0, result.stderr
+    served = StaticSite(out)
+    yield served
+    served.stop()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=["mastodon", "legacy"])
+def instance(request):
+    with Sandbox(legacy=request.param == "legacy") as server:
+        server.mode = request.param
+        yield server
+
+
+class Reader:
+    """A person at the explorer page, with every request the page makes on record."""
+
+    def __init__(self, browser, site, instance):
+        self.context = browser.new_context()
+        self.page = self.context.new_page()
+        self.site, self.instance = site, instance
+        self.requests = []
+        self.errors = []
+        self.page.on("request", lambda r: self.requests.append((r.method, r.url, r.headers.get("authorization"))))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def text(self, selector):
+        return self.page.inner_text(selector)
+
+    def wait_text(self, selector, pattern, timeout=10000):
+        self.page.wait_for_function(
+            "([s, p]) => new RegExp(p).test(document.querySelector(s)?.textContent ?? '')",
+            arg=[selector, pattern], timeout=timeout)
+        return self.text(selector)
+
+    def open(self, query=""):
+        self.page.goto(self.site.url + "explorer/" + query)
+        self.page.wait_for_selector("#mc-explorer[data-ready=true]")
+
+    def connect(self):
+        self.page.fill("#mc-x-instance-input", self.instance.url)
+        self.page.click("#mc-x-instance-form button")
+        return self.wait_text("#mc-x-instance-status", "Connected|not|did|refused")
+
+    def register(self, scopes=("read", "write")):
+        for box in self.page.query_selector_all("#mc-x-scope-list input"):
+            if box.is_checked() != (box.get_attribute("value") in scopes):
+                box.click()
+        self.page.click("#mc-x-register")
+        return self.wait_text("#mc-x-app-status", "registered|failed")
+
+    def app_token(self):
+        self.page.click("#mc-x-app-token")
+        return self.wait_text("#mc-x-token-status", "works|refused|failed")
+
+    def log_in(self, user="alice", password="alice-password", force=False):
+        if force:
+            self.page.check("#mc-x-force-login")
+        self.page.click("#mc-x-login")
+        self.page.wait_for_selector("input[name=username]")
+        self.page.fill("input[name=username]", user)
+        self.page.fill("input[name=password]", password)
+        self.page.click("button[type=submit]")
+        self.page.click("button[value=approve]")
+        self.page.wait_for_url(re.compile(re.escape(self.site.url + "explorer/")))
+        self.page.wait_for_selector("#mc-explorer[data-ready=true]")
+        return self.wait_text("#mc-x-token-status", "Logged in|failed|Refused")
+
+    def choose(self, endpoint_id):
+        self.page.select_option("#mc-x-endpoints", endpoint_id)
+
+    def send(self):
+        self.page.click("#mc-x-send")
+        return self.wait_text("#mc-x-status-line", r"^\d{3} ·|did not|Refusing")
+
+    def foreign_requests(self):
+        allowed = (self.site.origin, self.instance.url)
+        return [url for _, url, _ in self.requests if not url.startswith(allowed)]
+
+    def tokens_sent_elsewhere(self):
+        return [url for _, url, auth in self.requests if auth and not url.startswith(self.instance.url)]
+
+
+@pytest.fixture
+def reader(chromium, site, instance):
+    person = Reader(chromium, site, instance)
+    person.open()
+    yield person
+    assert person.errors == [], person.errors
+    assert person.foreign_requests() == []
+    assert person.tokens_sent_elsewhere() == []
+    person.context.close()
+
+
+def test_app_token_then_login_with_pkce_then_home_timeline_with_next_page(reader):
+    assert "Connected to Mastodon Sandbox" in reader.connect()
+    discovery = reader.text('#mc-x-instance-info [data-field="source"]')
+    if reader.instance.mode == "legacy":
+        assert "no metadata document" in discovery
+    else:
+        assert discovery == "RFC 8414 metadata document"
+    assert "registered with scopes: read write" in reader.register(("read", "write"))
+    assert 'App token works: verify_credentials names the app "Mastodon API reference explorer"' in reader.app_token()
+    status = reader.log_in()
+    assert status.startswith("Logged in as @alice. Granted scopes: read write")
+    token_call = [r for r in reader.requests if r[1].endswith("/oauth/token") and r[0] == "POST"]
+    assert len(token_call) == 2  # client credentials, then the code exchange
+    assert "code=" not in reader.page.url and "state=" not in reader.page.url
+    reader.choose("timelines/home")
+    assert 'meets "User token + read:statuses"' in reader.text("#mc-x-auth-choice")
+    first = reader.send()
+    assert first.startswith("200 ·")
+    body = reader.text("#mc-x-body")
+    assert "Sandbox status number" in body
+    first_ids = re.findall(r'"id": "(\d+)",\n  "created_at"', body)
+    reader.page.click("#mc-x-next")
+    reader.page.wait_for_function("(ids) => !ids.some(id => document.querySelector('#mc-x-body').textContent"
+                                  ".includes('\"id\": \"' + id + '\",\\n  \"created_at\"'))", arg=first_ids)
+    assert "max_id=" in reader.text("#mc-x-status-line")
+    assert "Rate limit:" in reader.text("#mc-x-rate")
+
+
+def test_missing_scope_warns_before_sending_and_explains_the_403(reader):
+    reader.connect()
+    reader.register(("read",))
+    reader.log_in()
+    reader.choose("statuses/create")
+    assert "No alternative is satisfied" in reader.text("#mc-x-auth-choice")
+    assert "write:statuses" in reader.text("#mc-x-auth-choice")
+    reader.page.fill('[name="status"]', "Hello from the explorer")
+    before = len(reader.requests)
+    reader.page.click("#mc-x-send")
+    assert reader.text("#mc-x-send") == "Send anyway"
+    assert not any("/api/v1/statuses" in url for _, url, _ in reader.requests[before:])
+    assert reader.send().startswith("403 ·")
+    assert "lacks a scope" in reader.text("#mc-x-explanation")
+    assert "This action is outside the authorized scopes" in reader.text("#mc-x-explanation")
+
+
+def test_revoking_makes_the_next_request_fail_with_an_explanation(reader):
+    reader.connect()
+    reader.register()
+    reader.log_in()
+    reader.page.click("#mc-x-revoke-user")
+    message = reader.wait_text("#mc-x-token-status", "revoked|dead|blind")
+    if reader.instance.mode == "legacy":
+        assert "sent blind" in message and "token is dead" in message
+    else:
+        assert message == "The user token was revoked."
+    reader.page.fill("#mc-x-paste-token", next(iter(reader.instance.store.tokens)))
+    reader.page.click("#mc-x-paste button")
+    reader.choose("accounts/verify_credentials")
+    assert reader.send().startswith("401 ·")
+    assert "did not accept the token" in reader.text("#mc-x-explanation")
+
+
+def test_forged_state_is_refused_and_nothing_is_exchanged(reader):
+    reader.connect()
+    reader.register()
+    reader.open("?code=stolen-code&state=forged")
+    assert "Refused an authorization answer whose state does not match" in reader.text("#mc-x-token-status")
+    assert not any(url.endswith("/oauth/token") for _, url, _ in reader.requests)
+    assert "stolen-code" not in reader.page.url
+
+
+def test_instance_content_is_inert(reader):
+    reader.connect()
+    reader.choose("timelines/public")
+    reader.send()
+    assert "window.__pwned" in reader.text("#mc-x-body")  # shown as text
+    assert reader.page.evaluate("window.__pwned") is None
+    assert reader.page.query_selector("#mc-explorer img, #mc-explorer script") is None
+
+
+def test_state_survives_instant_navigation_without_duplicate_listeners(reader):
+    reader.connect()
+    reader.register()
+    reader.app_token()
+    reader.page.click("nav a[href$='api/oauth-tokens/']")
+    reader.page.wait_for_selector("h1#oauth-tokens")
+    reader.page.go_back()
+    reader.page.wait_for_selector("#mc-explorer[data-ready=true]")
+    reader.wait_text("#mc-x-app-token-status", "App token")
+    reader.choose("apps/verify_credentials")
+    before = len(reader.requests)
+    reader.send()
+    calls = [url for _, url, _ in reader.requests[before:] if url.endswith("/api/v1/apps/verify_credentials")]
+    assert calls == [reader.instance.url + "/api/v1/apps/verify_credentials"]
+
+
+def test_try_it_link_opens_the_console_with_the_endpoint(reader):
+    reader.page.goto(reader.site.url + "methods/accounts/")
+    reader.page.click('[data-endpoint="accounts/verify_credentials"] a.mc-try')
+    reader.page.wait_for_selector("#mc-explorer[data-ready=true]")
+    assert reader.page.input_value("#mc-x-endpoints") == "accounts/verify_credentials"
+    assert reader.text("#mc-x-endpoint-title") == "GET /api/v1/accounts/verify_credentials"
