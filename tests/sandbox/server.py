@@ -187,6 +187,11 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
         body = request.get_json(silent=True) if request.is_json else None
         return body if isinstance(body, dict) else request.form.to_dict(flat=True)
 
+    def text(data: dict, key: str) -> str:
+        """A string parameter; anything else is dropped, as Rails' strong parameters drop it."""
+        value = data.get(key)
+        return value.strip() if isinstance(value, str) else ""
+
     # -- discovery and instance -----------------------------------------------------------
 
     @app.get("/.well-known/oauth-authorization-server")
@@ -244,14 +249,14 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
     @app.post("/api/v1/apps")
     def create_app_():
         data = params()
-        name = (data.get("client_name") or "").strip()
+        name = text(data, "client_name")
         raw = data.get("redirect_uris", data.get("redirect_uri", ""))
         if isinstance(raw, list):
             if legacy:
                 raise ApiError(422, "Validation failed: Redirect URI must be a string")
-            raw = "\n".join(str(r) for r in raw)
-        uris = str(raw).split()
-        scopes = str(data.get("scopes") or "read").split()
+            raw = "\n".join(r for r in raw if isinstance(r, str))
+        uris = raw.split() if isinstance(raw, str) else []
+        scopes = (text(data, "scopes") or "read").split()
         problems = []
         if not name:
             problems.append("Application name can't be blank")
@@ -267,7 +272,7 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
         unknown = [s for s in scopes if s not in scopes_supported]
         if unknown:
             problems.append("Scopes must be one of the supported scopes")
-        website = data.get("website") or None
+        website = text(data, "website") or None
         if problems:
             raise ApiError(422, "Validation failed: " + ", ".join(problems))
         client = App(store.next_id(), name, uris, scopes, website)
@@ -381,14 +386,14 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
             raise ApiError(403, NEEDS_APP)
         data = params()
         details: dict[str, list[dict]] = {}
-        username, email = str(data.get("username") or ""), str(data.get("email") or "")
+        username, email = text(data, "username"), text(data, "email")
         if not username:
             details["username"] = [{"error": "ERR_BLANK", "description": "can't be blank"}]
         elif username in store.users:
             details["username"] = [{"error": "ERR_TAKEN", "description": "is already taken"}]
         if "@" not in email:
             details["email"] = [{"error": "ERR_INVALID", "description": "is invalid"}]
-        if len(str(data.get("password") or "")) < 8:
+        if len(text(data, "password")) < 8:
             details["password"] = [{"error": "ERR_TOO_SHORT", "description": "is too short (minimum is 8 characters)"}]
         if str(data.get("agreement")).lower() not in ("true", "1"):
             details["agreement"] = [{"error": "ERR_ACCEPTED", "description": "must be accepted"}]
@@ -456,13 +461,13 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
     def post_status():
         user = require_user(authorize("write", "write:statuses"))
         data = params()
-        text = str(data.get("status") or "").strip()
-        if not text and not data.get("media_ids"):
+        body = text(data, "status")
+        if not body and not data.get("media_ids"):
             raise ApiError(422, "Validation failed: Text can't be blank")
-        visibility = data.get("visibility") or "public"
+        visibility = text(data, "visibility") or "public"
         if visibility not in ("public", "unlisted", "private", "direct"):
             raise ApiError(422, "Validation failed: Visibility is not included in the list")
-        status = store.add_status(user.account, f"<p>{html.escape(text)}</p>", visibility)
+        status = store.add_status(user.account, f"<p>{html.escape(body)}</p>", visibility)
         return jsonify(status.entity(base()))
 
     @app.get("/api/v1/notifications")

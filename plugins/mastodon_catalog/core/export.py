@@ -89,6 +89,18 @@ def security(endpoint: Endpoint) -> list[dict]:
     return [{} if alt.token == "public" else {schemes[alt.token]: list(alt.scopes)} for alt in endpoint.oauth]
 
 
+ERRORS = [("400", "BadRequest"), ("401", "Unauthorized"), ("403", "Forbidden"), ("404", "NotFound"),
+          ("422", "Unprocessable"), ("429", "RateLimited")]
+ERROR_TEXTS = {
+    "BadRequest": "A parameter is missing or malformed.",
+    "Unauthorized": "The token is missing, invalid or revoked.",
+    "Forbidden": "The token lacks a required scope, or the account may not do this.",
+    "NotFound": "No such record, or not visible to this token.",
+    "Unprocessable": "Validation failed, or the endpoint needs a user and got an app token.",
+    "RateLimited": "Too many requests in the current window; see the X-RateLimit-* headers.",
+}
+
+
 def _operation(endpoint: Endpoint, tag: str, page_url: PageUrl, site_url: str) -> dict:
     op: dict = {
         "operationId": operation_id(endpoint), "tags": [tag], "summary": endpoint.title,
@@ -98,12 +110,7 @@ def _operation(endpoint: Endpoint, tag: str, page_url: PageUrl, site_url: str) -
         "externalDocs": {"url": site_url.rstrip("/") + "/" + f"{page_url(endpoint.page)}#{endpoint.anchor}".lstrip("/")},
         "security": security(endpoint),
         "responses": {"200": {"description": f"Returns {endpoint.returns}."},
-                      "401": {"description": "Missing, invalid or revoked token.",
-                              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                      "403": {"description": "The token lacks a required scope.",
-                              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                      "422": {"description": "Validation failed, or the method needs a user.",
-                              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+                      **{status: {"$ref": f"#/components/responses/{name}"} for status, name in ERRORS}},
         "x-mastodon-history": [{"version": c.version_text, "change": c.change, **({"note": c.note} if c.note else {})}
                                for c in endpoint.history],
         "x-mastodon-added": format_version(endpoint.added),
@@ -169,5 +176,7 @@ def openapi(catalog: Catalog, page_url: PageUrl, site_url: str, tags: dict[str, 
             },
             "schemas": {"Error": {"type": "object", "required": ["error"], "properties": {
                 "error": {"type": "string"}, "error_description": {"type": "string"}}}},
+            "responses": {name: {"description": text, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"}}}} for name, text in ERROR_TEXTS.items()},
         },
     }
