@@ -41,7 +41,11 @@ def suggest(word: str, choices: Collection[str]) -> str | None:
 
 def one_of(word: str, choices: Collection[str]) -> str:
     guess = suggest(word, choices)
-    return f"did you mean '{guess}'?" if guess else "use one of: " + ", ".join(choices)
+    if guess:
+        return f"did you mean '{guess}'?"
+    if len(choices) > 8:  # too many to list in one message
+        return "nothing similar exists; check the spelling"
+    return "use one of: " + ", ".join(choices)
 
 
 class _Reader:
