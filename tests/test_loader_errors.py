@@ -68,7 +68,7 @@ def test_base_is_valid():
 def test_malformed_yaml_names_line_and_column():
     assert problems(change("    title: Get account\n", "    title: Get: account: x\n")) == [
         "data/endpoints.yaml:18:15: malformed YAML: mapping values are not allowed in this context "
-        "(check the indentation and quoting here)"
+        "(check the indentation and quoting here and above; an unclosed quote or bracket shows up further down)"
     ]
 
 

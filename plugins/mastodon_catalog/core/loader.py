@@ -84,8 +84,11 @@ class _Reader:
             kind is not str or value.strip()
         ):
             return value
-        self.add(node.val_loc[key], f"'{key}' of {what} must be {TYPE_NAMES[kind]}",
-                 f"write {key}: followed by {TYPE_NAMES[kind]}")
+        if kind is str and isinstance(value, str) or value is None:
+            self.add(node.val_loc[key], f"'{key}' of {what} is empty", f"write the {key} after '{key}:'")
+        else:
+            self.add(node.val_loc[key], f"'{key}' of {what} must be {TYPE_NAMES[kind]}",
+                     f"write {key}: followed by {TYPE_NAMES[kind]}")
         return default
 
     def version(self, node: LMap, key: str, what: str) -> Version | None:
@@ -347,9 +350,13 @@ def parse_catalog(text: str, file: str = "data/endpoints.yaml", pages: Collectio
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = " ".join(filter(None, [err.context, err.problem]))
+        context = err.context or ""
+        if context and err.context_mark and err.context_mark.line + 1 != line:
+            context += f" that starts at line {err.context_mark.line + 1}"
+        what = ": ".join(filter(None, [context, err.problem]))
         raise CatalogError([Problem(file, line, col, f"malformed YAML: {what}",
-                                    "check the indentation and quoting here")]) from None
+                                    "check the indentation and quoting here and above; an unclosed quote or "
+                                    "bracket shows up further down")]) from None
     except yaml.YAMLError as err:
         raise CatalogError([Problem(file, 1, 1, f"malformed YAML: {err}", "check the file's encoding")]) from None
     for loc, key, first in duplicates:
