@@ -34,40 +34,75 @@ class LList(list):
 _constructor = yaml.constructor.SafeConstructor()
 
 
-def _scalar(node: yaml.ScalarNode):
+STR_TAG = "tag:yaml.org,2002:str"
+_resolver = yaml.resolver.Resolver()
+
+
+def _scalar(event: yaml.ScalarEvent):
+    tag = event.tag if event.tag not in (None, "!") else _resolver.resolve(yaml.ScalarNode, event.value,
+                                                                             event.implicit)
+    if tag == STR_TAG:  # most scalars: skip the constructor machinery
+        return event.value
     try:
-        return _constructor.construct_object(node, deep=True)
+        return _constructor.construct_object(yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark))
     except yaml.constructor.ConstructorError:
-        return node.value  # an odd timestamp or similar: keep the text, validation names it
-
-
-def _convert(node: yaml.Node, duplicates: list[tuple[Loc, str, Loc]]):
-    if isinstance(node, yaml.MappingNode):
-        out = LMap()
-        out.loc, out.key_loc, out.val_loc, out.raw = _loc(node), {}, {}, {}
-        for key_node, value_node in node.value:
-            key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
-            key = str(key)
-            if key in out:
-                duplicates.append((_loc(key_node), key, out.key_loc[key]))
-                continue
-            out[key] = _convert(value_node, duplicates)
-            out.key_loc[key], out.val_loc[key] = _loc(key_node), _loc(value_node)
-            out.raw[key] = value_node.value if isinstance(value_node, yaml.ScalarNode) else None
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        out = LList()
-        out.loc, out.item_loc, out.raw = _loc(node), [], []
-        for item in node.value:
-            out.append(_convert(item, duplicates))
-            out.item_loc.append(_loc(item))
-            out.raw.append(item.value if isinstance(item, yaml.ScalarNode) else None)
-        return out
-    return _scalar(node)
+        return event.value  # an odd timestamp or similar: keep the text, validation names it
 
 
 def read_located(text: str):
-    """Parse YAML text. Returns (data, duplicate keys); raises yaml.YAMLError when malformed."""
+    """Parse YAML text. Returns (data, duplicate keys); raises yaml.YAMLError when malformed.
+
+    Built from the parser's events rather than a composed node tree, so memory stays at the
+    size of the result (a node tree with its marks is several times larger)."""
     duplicates: list[tuple[Loc, str, Loc]] = []
-    node = yaml.compose(text, Loader=_Loader)
-    return (None if node is None else _convert(node, duplicates)), duplicates
+    anchors: dict[str, object] = {}
+    stack: list = []  # open containers; for a mapping, also the pending key and its location
+    root = None
+
+    def attach(value, loc: Loc, raw: str | None, event) -> None:
+        nonlocal root
+        anchor = getattr(event, "anchor", None)
+        if anchor:
+            anchors[anchor] = value
+        if not stack:
+            root = value
+            return
+        top = stack[-1]
+        if isinstance(top[0], LList):
+            top[0].append(value)
+            top[0].item_loc.append(loc)
+            top[0].raw.append(raw)
+        elif top[1] is None:  # this value is a key
+            top[1], top[2] = str(value) if not isinstance(value, (LMap, LList)) else "?", loc
+        else:
+            key, key_loc, mapping = top[1], top[2], top[0]
+            top[1] = None
+            if key in mapping:
+                duplicates.append((key_loc, key, mapping.key_loc[key]))
+                return
+            mapping[key] = value
+            mapping.key_loc[key], mapping.val_loc[key], mapping.raw[key] = key_loc, loc, raw
+
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.ScalarEvent):
+            attach(_scalar(event), _loc(event), event.value, event)
+        elif isinstance(event, yaml.MappingStartEvent):
+            mapping = LMap()
+            mapping.loc, mapping.key_loc, mapping.val_loc, mapping.raw = _loc(event), {}, {}, {}
+            stack.append([mapping, None, None, event])
+        elif isinstance(event, yaml.SequenceStartEvent):
+            items = LList()
+            items.loc, items.item_loc, items.raw = _loc(event), [], []
+            stack.append([items, None, None, event])
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            value, _, _, start = stack.pop()
+            attach(value, value.loc, None, start)
+        elif isinstance(event, yaml.AliasEvent):
+            if event.anchor not in anchors:
+                raise yaml.composer.ComposerError(None, None, f"found undefined alias '{event.anchor}'",
+                                                  event.start_mark)
+            attach(anchors[event.anchor], _loc(event), None, event)
+        elif isinstance(event, yaml.DocumentStartEvent) and root is not None:
+            raise yaml.composer.ComposerError("expected a single document in the stream", None,
+                                              "but found another document", event.start_mark)
+    return root, duplicates
