@@ -168,5 +168,13 @@ class Catalog:
     def accepting(self, token: str) -> list[Endpoint]:
         return [e for e in self.endpoints if e.accepts(token)]
 
+    @cached_property
+    def _by_scope(self) -> dict[str, list[Endpoint]]:
+        index: dict[str, list[Endpoint]] = {}
+        for endpoint in self.endpoints:
+            for scope in dict.fromkeys(s for alt in endpoint.oauth for s in alt.scopes):
+                index.setdefault(scope, []).append(endpoint)
+        return index
+
     def naming(self, scope: str) -> list[Endpoint]:
-        return [e for e in self.endpoints if any(scope in alt.scopes for alt in e.oauth)]
+        return self._by_scope.get(scope, [])

@@ -8,6 +8,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -39,6 +40,12 @@ def md_cell(text: object) -> str:
     return md_inline(text).replace("|", "\\|")
 
 
+@lru_cache(maxsize=None)
+def relative(target: str, from_dir: str) -> str:
+    """posixpath.relpath for paths under the docs folder, cached: it runs for every link."""
+    return posixpath.relpath(target, from_dir or ".")
+
+
 @dataclass(frozen=True)
 class Links:
     """Relative links from one page (a path under the docs folder) to catalog targets."""
@@ -49,10 +56,7 @@ class Links:
     explorer_page: str = ""  # no "Try it" links without an explorer
 
     def to(self, target: str, anchor: str = "") -> str:
-        if target == self.page:
-            href = ""
-        else:
-            href = posixpath.relpath(target, posixpath.dirname(self.page) or ".")
+        href = "" if target == self.page else relative(target, posixpath.dirname(self.page))
         return f"{href}#{anchor}" if anchor else href
 
     def token(self, kind: str) -> str:
@@ -115,6 +119,7 @@ class Renderer:
         self.env = Environment(
             loader=ChoiceLoader(loaders), autoescape=select_autoescape(), undefined=StrictUndefined,
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+            auto_reload=False,  # a Renderer lives for one build; no stat() per fragment
         )
         self.env.filters.update(md=md_inline, cell=md_cell, version=format_version)
         self.env.globals.update(token_names=TOKEN_NAMES)

@@ -12,3 +12,4 @@ class CatalogConfig(Config):
     checks_undocumented = Choice(["warn", "ignore"], default="warn")
     catalog_json = Type(str, default="catalog.json")  # "" to skip
     openapi_json = Type(str, default="openapi.json")
+    cache_dir = Type(str, default=".cache/mastodon_catalog")  # "" to always parse the catalog

@@ -11,7 +11,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File
 
-from ..core import CatalogError, load_catalog
+from ..core import CatalogError
+from .cache import CatalogCache
 from ..core.checks import SiteChecker
 from ..core.export import catalog_json, openapi
 from ..core.markers import MARKER_LIKE_RE, scan_page
@@ -40,16 +41,20 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         docs = Path(config.docs_dir)
         pages = frozenset(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
         key = (str(path), path.stat().st_mtime_ns, pages)
-        if self._cache and self._cache[0] == key:
+        if self._cache and self._cache[0] == key:  # serve: unchanged since the last rebuild
             return self._cache[1]
         try:
-            catalog = load_catalog(path, display, pages)
+            catalog = self._disk_cache(base).load(path, display, pages)
         except CatalogError as err:
             raise PluginError(str(err)) from err
         except Exception as err:  # a bug of ours must still name the file, without a traceback
             raise PluginError(f"Error reading catalog '{display}':\n{err}") from err
         self._cache = (key, catalog)
         return catalog
+
+    def _disk_cache(self, base: Path) -> CatalogCache:
+        folder = self.config.cache_dir
+        return CatalogCache(base / folder if folder else None)
 
     def on_config(self, config):
         if not self.config.enabled:
@@ -84,7 +89,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         }
         for path, data in outputs.items():
             if path:
-                files.append(File.generated(config, path, content=json.dumps(data, ensure_ascii=False, indent=1)))
+                content = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+                files.append(File.generated(config, path, content=content))
         return files
 
     def _warn(self, page, notes):
