@@ -24,15 +24,22 @@ def require_chromium():
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    csp: str | None = None
+
     def log_message(self, *args):
         pass
 
+    def end_headers(self):
+        if self.csp:
+            self.send_header("Content-Security-Policy", self.csp)
+        super().end_headers()
+
 
 class StaticSite:
-    """A built site served over HTTP on a loopback port."""
+    """A built site served over HTTP on a loopback port, optionally under a CSP header."""
 
-    def __init__(self, directory: Path):
-        handler = functools.partial(_Quiet, directory=str(directory))
+    def __init__(self, directory: Path, csp: str | None = None):
+        handler = functools.partial(type("Handler", (_Quiet,), {"csp": csp}), directory=str(directory))
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/"
         self.origin = self.url.rstrip("/")

@@ -219,3 +219,32 @@ def test_try_it_link_opens_the_console_with_the_endpoint(reader):
     reader.page.wait_for_selector("#mc-explorer[data-ready=true]")
     assert reader.page.input_value("#mc-x-endpoints") == "accounts/verify_credentials"
     assert reader.text("#mc-x-endpoint-title") == "GET /api/v1/accounts/verify_credentials"
+
+
+def test_runs_under_a_strict_content_security_policy(chromium, tmp_path, instance):
+    """Material's own inline scripts are allowed by hash; ours need nothing more than 'self'."""
+    import base64
+    import hashlib
+
+    out = tmp_path / "site"
+    assert mkdocs_build(ROOT, "--site-dir", str(out)).returncode == 0
+    page_html = (out / "explorer" / "index.html").read_text()
+    inline = re.findall(r"<script>(.*?)</script>", page_html, re.S)
+    assert not any("mc-" in script or "explorer" in script for script in inline)  # none of ours
+    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in inline)
+    policy = (f"default-src 'none'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+              f"font-src 'self'; connect-src 'self' {instance.url}; form-action 'self'; base-uri 'none'")
+    served = StaticSite(out, csp=policy)
+    try:
+        person = Reader(chromium, served, instance)
+        person.page.add_init_script("window.__violations = []; document.addEventListener("
+                                    "'securitypolicyviolation', e => window.__violations.push(e.violatedDirective + ' ' "
+                                    "+ e.blockedURI))")
+        person.open()
+        person.connect()
+        person.register()
+        assert "App token works" in person.app_token()
+        assert person.page.evaluate("window.__violations") == []
+        person.context.close()
+    finally:
+        served.stop()
