@@ -46,6 +46,7 @@ class Reader:
         self.site, self.instance = site, instance
         self.requests = []
         self.errors = []
+        self.also_allowed = []  # origins a test deliberately points the explorer at
         self.page.on("request", lambda r: self.requests.append((r.method, r.url, r.headers.get("authorization"))))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
 
@@ -99,7 +100,7 @@ class Reader:
         return self.wait_text("#mc-x-status-line", r"^\d{3} ·|did not|Refusing")
 
     def foreign_requests(self):
-        allowed = (self.site.origin, self.instance.url)
+        allowed = (self.site.origin, self.instance.url, *self.also_allowed)
         return [url for _, url, _ in self.requests if not url.startswith(allowed)]
 
     def tokens_sent_elsewhere(self):
@@ -248,3 +249,46 @@ def test_runs_under_a_strict_content_security_policy(chromium, tmp_path, instanc
         person.context.close()
     finally:
         served.stop()
+
+
+def test_force_login_gets_a_token_for_a_second_account(reader):
+    reader.connect()
+    reader.register()
+    assert reader.log_in().startswith("Logged in as @alice.")
+    assert reader.log_in("bob", "bob-password", force=True).startswith("Logged in as @bob.")
+
+
+def test_tokens_stay_in_the_tab_unless_remembered(reader):
+    reader.connect()
+    reader.register()
+    reader.app_token()
+    stored = "() => [Object.keys(sessionStorage).filter(k => k.startsWith('mc-explorer:tokens:')).length, " \
+             "Object.keys(localStorage).filter(k => k.startsWith('mc-explorer:tokens:')).length]"
+    assert reader.page.evaluate(stored) == [1, 0]
+    reader.page.check("#mc-x-remember")
+    assert reader.page.evaluate(stored) == [0, 1]
+    reader.page.uncheck("#mc-x-remember")
+    assert reader.page.evaluate(stored) == [1, 0]
+    reader.page.click("#mc-x-forget")
+    assert reader.page.evaluate(stored) == [0, 0]
+    assert "No app registered" in reader.text("#mc-x-app-status")
+
+
+@pytest.mark.parametrize("typed, said", [
+    ("http://127.0.0.1:1", "did not complete"),
+    ("no-such-server.invalid", "did not complete"),
+    ("http://example.org", "Plain http is only allowed on this machine"),
+    ("not a server", "is not a domain name or a URL"),
+])
+def test_instance_that_cannot_be_used_is_explained(reader, typed, said):
+    reader.also_allowed += ["http://127.0.0.1:1/", "https://no-such-server.invalid/"]
+    reader.page.fill("#mc-x-instance-input", typed)
+    reader.page.click("#mc-x-instance-form button")
+    assert said in reader.wait_text("#mc-x-instance-status", said)
+    assert reader.page.is_hidden("#mc-x-app")
+
+
+def test_a_server_that_is_not_mastodon_is_named_as_such(reader):
+    reader.page.fill("#mc-x-instance-input", reader.site.origin)
+    reader.page.click("#mc-x-instance-form button")
+    assert "does not look like a Mastodon-compatible server" in reader.wait_text("#mc-x-instance-status", "look")

@@ -22,7 +22,7 @@ import yaml
 from .core import Catalog, CatalogError, load_catalog
 from .core.versions import format_version, parse_version
 
-HEADING_RE = re.compile(r"^##\s+(.*?)\s*(?:\{#([^}]+)\})?\s*$")
+HEADING_RE = re.compile(r"^###?\s+(.*?)\s*(?:\{#([^}]+)\})?\s*$")  # endpoints sit under ## or ###
 HTTP_LINE_RE = re.compile(r"^(GET|POST|PUT|PATCH|DELETE)\s+(\S+)")
 OAUTH_RE = re.compile(r"^\*\*OAuth:?\*\*:?\s*(.*?)\\?\s*$")
 HISTORY_LINE_RE = re.compile(r"^(\d+(?:\.\d+){0,2})\b")

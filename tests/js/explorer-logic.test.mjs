@@ -41,6 +41,7 @@ test("instance addresses", () => {
   assert.throws(() => normaliseInstance("mastodon"), /not a full domain/);
   assert.throws(() => normaliseInstance("https://u:p@example.org"), /passwords/);
   assert.throws(() => normaliseInstance(""), /Type an instance/);
+  assert.throws(() => normaliseInstance("not a server"), /not a domain name or a URL/);
   assert.ok(isLoopbackHost("127.8.9.1") && !isLoopbackHost("128.0.0.1"));
   assert.ok(sameOrigin("https://a.example/x?y", "https://a.example"));
   assert.ok(!sameOrigin("https://a.example.evil/x", "https://a.example"));

@@ -13,6 +13,7 @@ export function isLoopbackHost(hostname) {
 export function normaliseInstance(input) {
   const text = String(input ?? "").trim();
   if (!text) throw new InputError("Type an instance, for example mastodon.social.");
+  if (/\s/.test(text)) throw new InputError(`"${text}" is not a domain name or a URL.`);
   let candidate = text.replace(/^@?[^@\s/]+@(?=[^@\s/]+$)/, ""); // "user@host" -> "host"
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(candidate)) {
     const host = candidate.split(/[/:?#]/)[0];
