@@ -190,10 +190,12 @@ def compare(catalog: Catalog, upstream: list[UpstreamEndpoint]) -> list[Differen
     return sorted(set(diffs))
 
 
-def load_allowed(path: Path) -> dict[tuple[str, str], str]:
-    """The reviewed list of deliberate differences: endpoint + kind -> reason."""
+def load_allowed(path: Path, catalog: Catalog) -> dict[tuple[str, str], str]:
+    """The reviewed list of deliberate differences: endpoint + kind -> reason. An entry names
+    its endpoint as "METHOD /path" (`endpoint:`) or by catalog id (`id:`)."""
     entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    return {(e["endpoint"], e["kind"]): e["reason"] for e in entries}
+    return {(e["endpoint"] if "endpoint" in e else catalog.by_id[e["id"]].signature, e["kind"]): e["reason"]
+            for e in entries}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -208,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     except (CatalogError, FileNotFoundError) as err:
         print(err, file=sys.stderr)
         return 2
-    allowed = load_allowed(args.allow) if args.allow else {}
+    allowed = load_allowed(args.allow, catalog) if args.allow else {}
     diffs = compare(catalog, upstream)
     unexpected = [d for d in diffs if (d.endpoint, d.kind) not in allowed]
     stale = sorted(set(allowed) - {(d.endpoint, d.kind) for d in diffs})

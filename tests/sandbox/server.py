@@ -422,12 +422,18 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
             limit = max(1, min(int(request.args.get("limit", 20)), 40))
         except ValueError:
             raise ApiError(400, "Invalid limit") from None
-        if request.args.get("max_id"):
-            items = [i for i in items if int(i.id) < int(request.args["max_id"])]
-        if request.args.get("since_id"):
-            items = [i for i in items if int(i.id) > int(request.args["since_id"])]
-        if request.args.get("min_id"):
-            items = [i for i in items if int(i.id) > int(request.args["min_id"])][-limit:]
+        bounds = {}
+        for key in ("max_id", "since_id", "min_id"):
+            if request.args.get(key):
+                if not request.args[key].isascii() or not request.args[key].isdigit():
+                    raise ApiError(400, f"Invalid {key}")
+                bounds[key] = int(request.args[key])
+        if "max_id" in bounds:
+            items = [i for i in items if int(i.id) < bounds["max_id"]]
+        if "since_id" in bounds:
+            items = [i for i in items if int(i.id) > bounds["since_id"]]
+        if "min_id" in bounds:
+            items = [i for i in items if int(i.id) > bounds["min_id"]][-limit:]
         chosen = items[:limit]
         response = jsonify([i.entity(base()) for i in chosen])
         if chosen:
