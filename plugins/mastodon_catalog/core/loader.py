@@ -114,21 +114,25 @@ class _Reader:
                 self.add(loc, f"'{key}' of {what} must list names, not {item!r}", "write each as a plain word")
         return out
 
+    def entries(self, node, loc: Loc, kind: str, key: str, spec: dict[str, bool]):
+        """The items of a top-level list, each checked as a mapping and named for messages."""
+        if not isinstance(node, LList):
+            self.add(loc, f"'{kind}s' must be a list", f"write each {kind} as a '- {key}: ...' item")
+            return
+        for item, item_loc in zip(node, node.item_loc):
+            named = item.get(key) if isinstance(item, LMap) and isinstance(item.get(key), str) else None
+            what = f"{kind} '{named}'" if named else f"the {kind} at line {item_loc[0]}"
+            m = self.fields(item, item_loc, what, spec)
+            if m is not None:
+                yield m, item_loc, what
+
     # -- scopes ---------------------------------------------------------------------------
 
     def scopes(self, node, loc: Loc) -> tuple[dict[str, Scope], dict[str, Loc]]:
         scopes: dict[str, Scope] = {}
         where: dict[str, Loc] = {}
-        if not isinstance(node, LList):
-            self.add(loc, "'scopes' must be a list", "write each scope as a '- name: ...' item")
-            return scopes, where
         pending: list[tuple[str, list[tuple[str, Loc]]]] = []
-        for item, item_loc in zip(node, node.item_loc):
-            named = item.get("name") if isinstance(item, LMap) and isinstance(item.get("name"), str) else None
-            what = f"scope '{named}'" if named else f"the scope at line {item_loc[0]}"
-            m = self.fields(item, item_loc, what, SCOPE_KEYS)
-            if m is None:
-                continue
+        for m, _, what in self.entries(node, loc, "scope", "name", SCOPE_KEYS):
             name = self.typed(m, "name", str, what)
             summary = self.typed(m, "summary", str, what, "")
             added = self.version(m, "added", what)
@@ -282,18 +286,10 @@ class _Reader:
 
     def endpoints(self, node, loc: Loc, scopes: dict[str, Scope], pages: Collection[str] | None) -> list[Endpoint]:
         out: list[Endpoint] = []
-        if not isinstance(node, LList):
-            self.add(loc, "'endpoints' must be a list", "write each endpoint as a '- id: ...' item")
-            return out
         ids: dict[str, Loc] = {}
         signatures: dict[str, tuple[str, Loc]] = {}
         anchors: dict[tuple[str, str], tuple[str, Loc]] = {}
-        for item, item_loc in zip(node, node.item_loc):
-            named = item.get("id") if isinstance(item, LMap) and isinstance(item.get("id"), str) else None
-            what = f"endpoint '{named}'" if named else f"the endpoint at line {item_loc[0]}"
-            m = self.fields(item, item_loc, what, ENDPOINT_KEYS)
-            if m is None:
-                continue
+        for m, item_loc, what in self.entries(node, loc, "endpoint", "id", ENDPOINT_KEYS):
             eid = self.typed(m, "id", str, what)
             method = self.typed(m, "method", str, what)
             if method is not None and method not in METHODS:
