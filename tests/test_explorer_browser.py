@@ -292,3 +292,15 @@ def test_a_server_that_is_not_mastodon_is_named_as_such(reader):
     reader.page.fill("#mc-x-instance-input", reader.site.origin)
     reader.page.click("#mc-x-instance-form button")
     assert "does not look like a Mastodon-compatible server" in reader.wait_text("#mc-x-instance-status", "look")
+
+
+def test_placeholder_app_token_is_called_out(chromium, site):
+    with Sandbox(placeholder_app_token=True) as odd:
+        person = Reader(chromium, site, odd)
+        person.open()
+        person.connect()
+        person.register()
+        message = person.app_token()
+        assert "refused it (401)" in message and "placeholder" in message
+        assert person.foreign_requests() == [] and person.errors == []
+        person.context.close()

@@ -85,3 +85,15 @@ def test_no_marker_text_or_hand_typed_label_reaches_the_html(site):
     for html_file in site.rglob("*.html"):
         text = html_file.read_text(encoding="utf-8")
         assert not re.search(r"<!--\s*(endpoints?|scopes)\b", text), html_file
+
+
+def test_endpoint_index_lists_every_endpoint_once(site):
+    listing = page(site, "api/endpoints.md").select_one(".mc-listing:not([data-token]):not([data-scope])")
+    assert listed(listing) == [e.signature for e in CATALOG.endpoints]
+
+
+def test_every_catalog_page_is_in_the_navigation(site):
+    nav = page(site, "index.md").select(".md-nav--primary a.md-nav__link[href]")
+    linked = {a["href"].rstrip("/").removeprefix("./") for a in nav}
+    for endpoint_page in {e.page for e in CATALOG.endpoints}:
+        assert endpoint_page.removesuffix(".md") in linked, endpoint_page

@@ -403,3 +403,10 @@ def test_legacy_mode_registration_and_ignored_pkce(legacy):
     ignored = token(legacy, app, grant_type="authorization_code", code=query["code"], redirect_uri=CALLBACK,
                     code_verifier="not-the-verifier")
     assert ignored.status_code == 200
+
+
+def test_placeholder_app_token_mode():
+    with Sandbox(placeholder_app_token=True) as odd:
+        tok = app_token(odd, register(odd))
+        assert tok == "placeholder-app-token"
+        assert get(odd, "/api/v1/apps/verify_credentials", tok).status_code == 401

@@ -12,8 +12,10 @@ def main() -> None:
     parser.add_argument("--legacy", action="store_true",
                         help="behave like an older or non-Mastodon server (no metadata document, PKCE ignored, "
                              "no CORS on /oauth/revoke, a single redirect_uri string)")
+    parser.add_argument("--placeholder-app-token", action="store_true",
+                        help="answer client credentials with a fixed token that fails verify_credentials")
     args = parser.parse_args()
-    sandbox = Sandbox(args.host, args.port, legacy=args.legacy)
+    sandbox = Sandbox(args.host, args.port, legacy=args.legacy, placeholder_app_token=args.placeholder_app_token)
     print(f"Sandbox instance on {sandbox.url} ({'older-server' if args.legacy else 'Mastodon'} mode). "
           "Users: alice / alice-password, bob / bob-password. Ctrl-C stops it.", flush=True)
     try:

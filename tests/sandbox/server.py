@@ -72,16 +72,20 @@ ERROR_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><titl
 <body><main><h1>An error has occurred</h1><pre class="error">{{ error }}</pre></main></body></html>"""
 
 
-def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: int = 300, store: Store | None = None):
+def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: int = 300, store: Store | None = None,
+               placeholder_app_token: bool = False):
     """legacy=True behaves like an older or non-Mastodon server: no metadata document, PKCE
-    ignored, no CORS on /oauth/revoke, a single redirect_uri string, no profile scope."""
+    ignored, no CORS on /oauth/revoke, a single redirect_uri string, no profile scope.
+    placeholder_app_token=True answers client credentials with a fixed token that no API
+    call accepts, as some other implementations do."""
     app = Flask("sandbox")
     app.secret_key = secrets.token_bytes(32)
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     store = store or Store()
     app.extensions["sandbox_store"] = store
     scopes_supported = LEGACY_SCOPES if legacy else ALL_SCOPES
-    server, protector = build_oauth(app, store, legacy=legacy, code_lifetime=code_lifetime)
+    server, protector = build_oauth(app, store, legacy=legacy, code_lifetime=code_lifetime,
+                                    placeholder_app_token=placeholder_app_token)
     counters: dict[str, tuple[float, int]] = {}
     version = "4.2.10" if legacy else "4.7.0"
 
