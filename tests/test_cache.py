@@ -6,7 +6,7 @@ import pytest
 
 from conftest import TINY
 from mastodon_catalog.core import CatalogError
-from mastodon_catalog.mkdocs.cache import CatalogCache
+from mastodon_catalog.mkdocs.cache import DiskCache
 
 PAGES = frozenset({"methods/apps.md", "methods/accounts.md"})
 
@@ -14,25 +14,63 @@ PAGES = frozenset({"methods/apps.md", "methods/accounts.md"})
 def test_unchanged_catalog_comes_from_the_cache_and_edits_invalidate_it(tmp_path):
     catalog = tmp_path / "endpoints.yaml"
     shutil.copy(TINY / "data" / "endpoints.yaml", catalog)
-    cache = CatalogCache(tmp_path / "cache")
-    first = cache.load(catalog, "data/endpoints.yaml", PAGES)
-    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 1
-    assert cache.load(catalog, "data/endpoints.yaml", PAGES).by_id.keys() == first.by_id.keys()
+    cache = DiskCache(tmp_path / "cache")
+    first = cache.catalog(catalog, "data/endpoints.yaml", PAGES)
+    assert len(list((tmp_path / "cache").glob("catalog-*"))) == 1
+    assert cache.catalog(catalog, "data/endpoints.yaml", PAGES).by_id.keys() == first.by_id.keys()
     catalog.write_text(catalog.read_text().replace("Check that an app token is valid.", "Edited."))
-    assert cache.load(catalog, "data/endpoints.yaml", PAGES).by_id["apps/verify_credentials"].summary == "Edited."
-    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 1  # the stale entry is gone
+    assert cache.catalog(catalog, "data/endpoints.yaml", PAGES).by_id["apps/verify_credentials"].summary == "Edited."
+    assert len(list((tmp_path / "cache").glob("catalog-*"))) == 1  # the stale entry is gone
 
 
 def test_a_different_page_list_is_validated_again(tmp_path):
-    cache = CatalogCache(tmp_path / "cache")
-    cache.load(TINY / "data" / "endpoints.yaml", "data/endpoints.yaml", PAGES)
+    cache = DiskCache(tmp_path / "cache")
+    cache.catalog(TINY / "data" / "endpoints.yaml", "data/endpoints.yaml", PAGES)
     with pytest.raises(CatalogError, match="page 'methods/apps.md' of endpoint 'apps/verify_credentials' does not"):
-        cache.load(TINY / "data" / "endpoints.yaml", "data/endpoints.yaml", PAGES - {"methods/apps.md"})
+        cache.catalog(TINY / "data" / "endpoints.yaml", "data/endpoints.yaml", PAGES - {"methods/apps.md"})
 
 
 def test_a_corrupt_entry_is_ignored(tmp_path):
-    cache = CatalogCache(tmp_path / "cache")
-    cache.load(TINY / "data" / "endpoints.yaml", "data/endpoints.yaml", PAGES)
-    entry = next((tmp_path / "cache").glob("*.pickle"))
+    cache = DiskCache(tmp_path / "cache")
+    cache.catalog(TINY / "data" / "endpoints.yaml", "data/endpoints.yaml", PAGES)
+    entry = next((tmp_path / "cache").glob("catalog-*"))
     entry.write_bytes(b"not a pickle")
-    assert "accounts/block" in cache.load(TINY / "data" / "endpoints.yaml", "data/endpoints.yaml", PAGES).by_id
+    assert "accounts/block" in cache.catalog(TINY / "data" / "endpoints.yaml", "data/endpoints.yaml", PAGES).by_id
+
+
+def test_outputs_are_cached_by_everything_they_depend_on(tmp_path):
+    cache = DiskCache(tmp_path / "cache")
+    calls = []
+
+    def compute(text):
+        return lambda: calls.append(text) or text
+
+    assert cache.text("openapi.json", ["catalog", "urls", "site"], compute("first")) == "first"
+    assert cache.text("openapi.json", ["catalog", "urls", "site"], compute("second")) == "first"
+    assert cache.text("openapi.json", ["catalog", "urls", "other site"], compute("third")) == "third"
+    assert calls == ["first", "third"]
+    assert DiskCache(None).text("openapi.json", ["x"], compute("uncached")) == "uncached"
+
+
+def test_edited_catalog_reaches_the_json_outputs(tiny, build):
+    import json
+
+    build(tiny)
+    catalog = tiny / "data/endpoints.yaml"
+    catalog.write_text(catalog.read_text().replace("Check that an app token is valid.", "Edited summary."))
+    written = json.loads((build(tiny).dir / "catalog.json").read_text())
+    assert next(e for e in written["endpoints"] if e["id"] == "apps/verify_credentials")["summary"] == "Edited summary."
+
+
+def test_rendered_fragments_are_reused_until_a_template_changes(tiny, build):
+    overrides = tiny / "catalog-templates"
+    overrides.mkdir()
+    template = overrides / "endpoint.md.jinja"
+    template.write_text('{% extends "_base/endpoint.md.jinja" %}\n{% block after %}\n*First wording*\n{% endblock %}\n')
+    config = tiny / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - mastodon/catalog\n",
+                                                 "  - mastodon/catalog:\n      templates_dir: catalog-templates\n"))
+    assert "First wording" in build(tiny).page("methods/apps/index.html").get_text()
+    assert list((tiny / ".cache" / "mastodon_catalog").glob("fragments-*"))
+    template.write_text(template.read_text().replace("First wording", "Second wording"))
+    assert "Second wording" in build(tiny).page("methods/apps/index.html").get_text()

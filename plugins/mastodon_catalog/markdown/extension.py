@@ -28,6 +28,9 @@ class CatalogExtension(Extension):
             "explorer_page": ["", "The explorer page for 'Try it' links; empty for none"],
             "page": ["index.md", "The page being rendered, for relative links (the plugin sets it)"],
         }
+        # A dict memoising rendered markers by (kind, argument, page), shared across pages and
+        # builds by the host; not a Markdown config value (those get coerced to strings/bools).
+        self.fragments: dict | None = kwargs.pop("fragments", None)
         super().__init__(**kwargs)
         self._renderer: Renderer | None = None
 
@@ -68,6 +71,16 @@ class MarkerPreprocessor(Preprocessor):
         if marker is None:
             log.debug("%s: %s (%s)", page, problem, fix)  # the host reports it with a line number
             return ""
+        fragments = self.extension.fragments
+        if fragments is not None:
+            key = (marker.kind, marker.arg, page)
+            if key not in fragments:
+                fragments[key] = self.render(renderer, marker, page)
+            return fragments[key]
+        return self.render(renderer, marker, page)
+
+    @staticmethod
+    def render(renderer: Renderer, marker, page: str) -> str:
         if marker.kind == "endpoint":
             return renderer.endpoint(renderer.catalog.by_id[marker.arg], page)
         if marker.kind == "scopes":

@@ -1,44 +1,74 @@
-"""A validated catalog kept on disk between builds, keyed by the catalog's bytes and the
-list of pages, so an unchanged catalog is not parsed and validated again."""
+"""Build products kept on disk between builds, each keyed by everything it is made from:
+the validated catalog (the catalog's bytes and the list of pages), the JSON outputs (the
+catalog, the pages' URLs, the site URL) and the rendered fragments (the catalog, the
+templates, the plugin's options). Nothing stale is ever served; a change means a new key."""
 
 from __future__ import annotations
 
 import hashlib
 import pickle
+from collections.abc import Callable
 from pathlib import Path
 
 from ..core import Catalog, load_catalog
 
-FORMAT = b"mastodon-catalog-cache-1"
+FORMAT = "mastodon-catalog-cache-3"
 
 
-class CatalogCache:
+class DiskCache:
     def __init__(self, folder: Path | None):
         self.folder = folder
 
-    def load(self, path: Path, display: str, pages: frozenset[str]) -> Catalog:
+    @staticmethod
+    def key(*parts: str | bytes) -> str:
+        digest = hashlib.sha256(FORMAT.encode())
+        for part in parts:
+            digest.update(part if isinstance(part, bytes) else part.encode())
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+    def get(self, kind: str, key: str) -> bytes | None:
         if self.folder is None:
-            return load_catalog(path, display, pages)
-        digest = hashlib.sha256(FORMAT)
-        digest.update(path.read_bytes())
-        digest.update(display.encode())
-        digest.update("\n".join(sorted(pages)).encode())
-        entry = self.folder / f"{digest.hexdigest()}.pickle"
+            return None
         try:
-            with entry.open("rb") as handle:
-                catalog = pickle.load(handle)
-            if isinstance(catalog, Catalog):
-                return catalog
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
-            pass  # missing or stale: parse again
-        catalog = load_catalog(path, display, pages)  # raises CatalogError: nothing is cached
+            return (self.folder / f"{kind}-{key}").read_bytes()
+        except OSError:
+            return None
+
+    def put(self, kind: str, key: str, data: bytes) -> None:
+        if self.folder is None:
+            return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            for old in self.folder.glob("*.pickle"):
-                old.unlink(missing_ok=True)
-            partial = entry.with_suffix(".tmp")
-            partial.write_bytes(pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
-            partial.replace(entry)
+            for old in self.folder.glob(f"{kind}-*"):
+                old.unlink(missing_ok=True)  # one entry per kind: the cache never grows
+            partial = self.folder / f"{kind}-{key}.tmp"
+            partial.write_bytes(data)
+            partial.replace(self.folder / f"{kind}-{key}")
         except OSError:
             pass  # a read-only checkout still builds
+
+    def get_object(self, kind: str, key: str, expected: type):
+        data = self.get(kind, key)
+        try:
+            value = pickle.loads(data) if data else None
+        except (pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            value = None  # damaged, or written by another version: rebuild it
+        return value if isinstance(value, expected) else None
+
+    def catalog(self, path: Path, display: str, pages: frozenset[str]) -> Catalog:
+        key = self.key(path.read_bytes(), display, "\n".join(sorted(pages)))
+        catalog = self.get_object("catalog", key, Catalog)
+        if catalog is None:
+            catalog = load_catalog(path, display, pages)  # raises CatalogError: nothing is cached
+            self.put("catalog", key, pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
         return catalog
+
+    def text(self, kind: str, parts: list[str | bytes], compute: Callable[[], str]) -> str:
+        key = self.key(*parts)
+        data = self.get(kind, key)
+        if data is not None:
+            return data.decode("utf-8")
+        text = compute()
+        self.put(kind, key, text.encode("utf-8"))
+        return text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import re
 from pathlib import Path
 
@@ -12,10 +13,11 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File
 
 from ..core import CatalogError
-from .cache import CatalogCache
+from .cache import DiskCache
 from ..core.checks import SiteChecker
 from ..core.export import catalog_json, openapi
 from ..core.markers import MARKER_LIKE_RE, scan_page
+from ..core.render import TEMPLATES
 from ..markdown import CatalogExtension
 from .config import CatalogConfig
 
@@ -44,7 +46,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if self._cache and self._cache[0] == key:  # serve: unchanged since the last rebuild
             return self._cache[1]
         try:
-            catalog = self._disk_cache(base).load(path, display, pages)
+            catalog = self.disk_cache(config).catalog(path, display, pages)
         except CatalogError as err:
             raise PluginError(str(err)) from err
         except Exception as err:  # a bug of ours must still name the file, without a traceback
@@ -52,9 +54,22 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._cache = (key, catalog)
         return catalog
 
-    def _disk_cache(self, base: Path) -> CatalogCache:
+    def _fragments(self, config, options: dict) -> tuple[str, dict]:
+        """Rendered markers from an earlier build with the same catalog, templates and options."""
+        template_dirs = [TEMPLATES] + ([Path(options["templates_dir"])] if options["templates_dir"] else [])
+        templates = sorted(p for folder in template_dirs if folder.is_dir() for p in folder.rglob("*.jinja"))
+        key = DiskCache.key(Path(self.config.catalog_file).read_bytes(), repr(sorted(options.items())),
+                            *(f"{p}\n{p.read_text(encoding='utf-8')}" for p in templates))
+        return key, self.disk_cache(config).get_object("fragments", key, dict) or {}
+
+    def on_post_build(self, *, config):
+        if self.config.enabled and len(self.fragments) != self.fragments_cached:
+            self.disk_cache(config).put("fragments", self.fragments_key, pickle.dumps(self.fragments))
+
+    def disk_cache(self, config) -> DiskCache:
         folder = self.config.cache_dir
-        return CatalogCache(base / folder if folder else None)
+        base = Path(config.config_file_path or ".").resolve().parent
+        return DiskCache(base / folder if folder else None)
 
     def on_config(self, config):
         if not self.config.enabled:
@@ -67,11 +82,13 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if templates:
             templates = str(Path(config.config_file_path).parent / templates)
         explorer = self.config.explorer_page
-        self.extension = CatalogExtension(
-            catalog=self.catalog, templates_dir=templates or "",
-            tokens_page=self.config.tokens_page, scopes_page=self.config.scopes_page,
+        options = dict(
+            templates_dir=templates or "", tokens_page=self.config.tokens_page, scopes_page=self.config.scopes_page,
             explorer_page=explorer if (Path(config.docs_dir) / explorer).is_file() else "",
         )
+        self.fragments_key, self.fragments = self._fragments(config, options)
+        self.fragments_cached = len(self.fragments)
+        self.extension = CatalogExtension(catalog=self.catalog, fragments=self.fragments, **options)
         config.markdown_extensions.append(self.extension)
         return config
 
@@ -84,12 +101,17 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             return file.url if file else page
 
         outputs = {
-            self.config.catalog_json: catalog_json(self.catalog, page_url),
-            self.config.openapi_json: openapi(self.catalog, page_url, config.site_url or "/"),
+            self.config.catalog_json: lambda: catalog_json(self.catalog, page_url),
+            self.config.openapi_json: lambda: openapi(self.catalog, page_url, config.site_url or "/"),
         }
-        for path, data in outputs.items():
+        # The outputs depend on the catalog, the pages' URLs and the site URL: that is the key.
+        urls = "\n".join(sorted(f"{page}={page_url(page)}" for page in {e.page for e in self.catalog.endpoints}))
+        parts = [Path(self.config.catalog_file).read_bytes(), urls, config.site_url or "/"]
+        cache = self.disk_cache(config)
+        for path, build in outputs.items():
             if path:
-                content = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+                content = cache.text(path.replace("/", "_"), parts, lambda build=build: json.dumps(
+                    build(), ensure_ascii=False, separators=(",", ":")))
                 files.append(File.generated(config, path, content=content))
         return files
 
