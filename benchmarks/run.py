@@ -59,17 +59,7 @@ def expanded_copy(work: Path) -> Path:
             if not match:
                 continue
             marker, _, _ = check_marker(match, catalog)
-            key, _, value = marker.arg.partition("=")
-            if marker.kind == "endpoint":
-                text = renderer.endpoint(catalog.by_id[marker.arg], src)
-            elif marker.kind == "scopes":
-                text = renderer.scopes(src)
-            elif key == "token":
-                text = renderer.listing(catalog.accepting(value), src, token=value)
-            elif key == "scope":
-                text = renderer.listing(catalog.naming(value), src, scope=value)
-            else:
-                text = renderer.listing(catalog.endpoints, src)
+            text = renderer.marker(marker, src)
             lines[number - 1:number] = ["", *text.splitlines(), ""]
         page.write_text("\n".join(lines) + "\n", encoding="utf-8")
     url = lambda p: p.removesuffix(".md").removesuffix("index") + ("/" if not p.endswith("index.md") else "")  # noqa

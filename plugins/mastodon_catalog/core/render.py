@@ -13,7 +13,8 @@ from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from .model import Alternative, Catalog, Endpoint
+from .markers import Marker
+from .model import Alternative, Catalog, Endpoint, scope_anchor
 from .versions import format_version
 
 TOKEN_NAMES = {"public": "Public", "app": "App token", "user": "User token"}
@@ -63,8 +64,6 @@ class Links:
         return self.to(self.tokens_page, TOKEN_ANCHORS[kind])
 
     def scope(self, name: str) -> str:
-        from .model import scope_anchor
-
         return self.to(self.scopes_page, scope_anchor(name))
 
     def endpoint(self, endpoint: Endpoint) -> str:
@@ -141,3 +140,16 @@ class Renderer:
 
     def scopes(self, page: str, level: int = 3) -> str:
         return self._render("scopes.md.jinja", page, level=level)
+
+    def marker(self, marker: Marker, page: str) -> str:
+        """What a (valid) marker on `page` expands into."""
+        if marker.kind == "endpoint":
+            return self.endpoint(self.catalog.by_id[marker.arg], page)
+        if marker.kind == "scopes":
+            return self.scopes(page)
+        key, _, value = marker.arg.partition("=")
+        if key == "token":
+            return self.listing(self.catalog.accepting(value), page, token=value)
+        if key == "scope":
+            return self.listing(self.catalog.naming(value), page, scope=value)
+        return self.listing(self.catalog.endpoints, page)

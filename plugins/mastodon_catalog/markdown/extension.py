@@ -72,26 +72,12 @@ class MarkerPreprocessor(Preprocessor):
             log.debug("%s: %s (%s)", page, problem, fix)  # the host reports it with a line number
             return ""
         fragments = self.extension.fragments
-        if fragments is not None:
-            key = (marker.kind, marker.arg, page)
-            if key not in fragments:
-                fragments[key] = self.render(renderer, marker, page)
-            return fragments[key]
-        return self.render(renderer, marker, page)
-
-    @staticmethod
-    def render(renderer: Renderer, marker, page: str) -> str:
-        if marker.kind == "endpoint":
-            return renderer.endpoint(renderer.catalog.by_id[marker.arg], page)
-        if marker.kind == "scopes":
-            return renderer.scopes(page)
-        key, _, value = marker.arg.partition("=")
-        catalog = renderer.catalog
-        if key == "token":
-            return renderer.listing(catalog.accepting(value), page, token=value)
-        if key == "scope":
-            return renderer.listing(catalog.naming(value), page, scope=value)
-        return renderer.listing(catalog.endpoints, page)
+        if fragments is None:
+            return renderer.marker(marker, page)
+        key = (marker.kind, marker.arg, page)
+        if key not in fragments:
+            fragments[key] = renderer.marker(marker, page)
+        return fragments[key]
 
     def run(self, lines: list[str]) -> list[str]:
         out = list(lines)

@@ -8,11 +8,23 @@ from __future__ import annotations
 import hashlib
 import pickle
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 from ..core import Catalog, load_catalog
 
 FORMAT = "mastodon-catalog-cache-3"
+
+
+@lru_cache(maxsize=1)
+def code_version() -> bytes:
+    """A digest of the package's own code, so that an upgrade never reuses what an older
+    version of the loader, model or renderers produced."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.digest()
 
 
 class DiskCache:
@@ -22,10 +34,17 @@ class DiskCache:
     @staticmethod
     def key(*parts: str | bytes) -> str:
         digest = hashlib.sha256(FORMAT.encode())
+        digest.update(code_version())
         for part in parts:
             digest.update(part if isinstance(part, bytes) else part.encode())
             digest.update(b"\0")
         return digest.hexdigest()
+
+    @classmethod
+    def fragments_key(cls, catalog_file: Path, options: dict, template_dirs: list[Path]) -> str:
+        templates = sorted(p for folder in template_dirs if folder.is_dir() for p in folder.rglob("*.jinja"))
+        return cls.key(catalog_file.read_bytes(), repr(sorted(options.items())),
+                       *(f"{p}\n{p.read_text(encoding='utf-8')}" for p in templates))
 
     def get(self, kind: str, key: str) -> bytes | None:
         if self.folder is None:

@@ -13,16 +13,21 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File
 
 from ..core import CatalogError
-from .cache import DiskCache
 from ..core.checks import SiteChecker
 from ..core.export import catalog_json, openapi
 from ..core.markers import MARKER_LIKE_RE, scan_page
 from ..core.render import TEMPLATES
 from ..markdown import CatalogExtension
+from .cache import DiskCache
 from .config import CatalogConfig
 
 log = get_plugin_logger(__name__)
 SURVIVOR_RE = re.compile(r"<!--\s*(endpoints?|scopes)\b.*?-->")
+
+
+def base_dir(config) -> Path:
+    """The folder of mkdocs.yml: where relative paths in messages and options start."""
+    return Path(config.config_file_path or ".").resolve().parent
 
 
 class CatalogPlugin(BasePlugin[CatalogConfig]):
@@ -38,8 +43,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     def _load(self, config):
         path = Path(self.config.catalog_file)
-        base = Path(config.config_file_path or ".").resolve().parent
-        display = os.path.relpath(path.resolve(), base)
+        display = os.path.relpath(path.resolve(), base_dir(config))
         docs = Path(config.docs_dir)
         pages = frozenset(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
         key = (str(path), path.stat().st_mtime_ns, pages)
@@ -54,39 +58,32 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._cache = (key, catalog)
         return catalog
 
-    def _fragments(self, config, options: dict) -> tuple[str, dict]:
-        """Rendered markers from an earlier build with the same catalog, templates and options."""
-        template_dirs = [TEMPLATES] + ([Path(options["templates_dir"])] if options["templates_dir"] else [])
-        templates = sorted(p for folder in template_dirs if folder.is_dir() for p in folder.rglob("*.jinja"))
-        key = DiskCache.key(Path(self.config.catalog_file).read_bytes(), repr(sorted(options.items())),
-                            *(f"{p}\n{p.read_text(encoding='utf-8')}" for p in templates))
-        return key, self.disk_cache(config).get_object("fragments", key, dict) or {}
+    def disk_cache(self, config) -> DiskCache:
+        return DiskCache(base_dir(config) / self.config.cache_dir if self.config.cache_dir else None)
 
     def on_post_build(self, *, config):
         if self.config.enabled and len(self.fragments) != self.fragments_cached:
             self.disk_cache(config).put("fragments", self.fragments_key, pickle.dumps(self.fragments))
 
-    def disk_cache(self, config) -> DiskCache:
-        folder = self.config.cache_dir
-        base = Path(config.config_file_path or ".").resolve().parent
-        return DiskCache(base / folder if folder else None)
-
     def on_config(self, config):
         if not self.config.enabled:
             return config
         self.catalog = self._load(config)
-        self.docs_base = os.path.relpath(config.docs_dir, Path(config.config_file_path or ".").resolve().parent)
+        self.docs_base = os.path.relpath(config.docs_dir, base_dir(config))
         self.checker = SiteChecker(self.catalog)
         self.sources: dict[str, str] = {}
         templates = self.config.templates_dir
         if templates:
-            templates = str(Path(config.config_file_path).parent / templates)
+            templates = str(base_dir(config) / templates)
         explorer = self.config.explorer_page
         options = dict(
             templates_dir=templates or "", tokens_page=self.config.tokens_page, scopes_page=self.config.scopes_page,
             explorer_page=explorer if (Path(config.docs_dir) / explorer).is_file() else "",
         )
-        self.fragments_key, self.fragments = self._fragments(config, options)
+        # Rendered markers from an earlier build with the same catalog, templates and options.
+        template_dirs = [TEMPLATES] + ([Path(templates)] if templates else [])
+        self.fragments_key = DiskCache.fragments_key(Path(self.config.catalog_file), options, template_dirs)
+        self.fragments = self.disk_cache(config).get_object("fragments", self.fragments_key, dict) or {}
         self.fragments_cached = len(self.fragments)
         self.extension = CatalogExtension(catalog=self.catalog, fragments=self.fragments, **options)
         config.markdown_extensions.append(self.extension)
