@@ -9,33 +9,35 @@ from mastodon_catalog.core import CatalogError
 from mastodon_catalog.mkdocs.cache import DiskCache
 
 PAGES = frozenset({"methods/apps.md", "methods/accounts.md"})
+TINY_CATALOG = (TINY / "data" / "endpoints.yaml").read_bytes()
 
 
 def test_unchanged_catalog_comes_from_the_cache_and_edits_invalidate_it(tmp_path):
     catalog = tmp_path / "endpoints.yaml"
     shutil.copy(TINY / "data" / "endpoints.yaml", catalog)
     cache = DiskCache(tmp_path / "cache")
-    first = cache.catalog(catalog, "data/endpoints.yaml", PAGES)
+    first = cache.catalog(catalog.read_bytes(), "data/endpoints.yaml", PAGES)
     assert len(list((tmp_path / "cache").glob("catalog-*"))) == 1
-    assert cache.catalog(catalog, "data/endpoints.yaml", PAGES).by_id.keys() == first.by_id.keys()
+    assert cache.catalog(catalog.read_bytes(), "data/endpoints.yaml", PAGES).by_id.keys() == first.by_id.keys()
     catalog.write_text(catalog.read_text().replace("Check that an app token is valid.", "Edited."))
-    assert cache.catalog(catalog, "data/endpoints.yaml", PAGES).by_id["apps/verify_credentials"].summary == "Edited."
+    edited = cache.catalog(catalog.read_bytes(), "data/endpoints.yaml", PAGES)
+    assert edited.by_id["apps/verify_credentials"].summary == "Edited."
     assert len(list((tmp_path / "cache").glob("catalog-*"))) == 1  # the stale entry is gone
 
 
 def test_a_different_page_list_is_validated_again(tmp_path):
     cache = DiskCache(tmp_path / "cache")
-    cache.catalog(TINY / "data" / "endpoints.yaml", "data/endpoints.yaml", PAGES)
+    cache.catalog(TINY_CATALOG, "data/endpoints.yaml", PAGES)
     with pytest.raises(CatalogError, match="page 'methods/apps.md' of endpoint 'apps/verify_credentials' does not"):
-        cache.catalog(TINY / "data" / "endpoints.yaml", "data/endpoints.yaml", PAGES - {"methods/apps.md"})
+        cache.catalog(TINY_CATALOG, "data/endpoints.yaml", PAGES - {"methods/apps.md"})
 
 
 def test_a_corrupt_entry_is_ignored(tmp_path):
     cache = DiskCache(tmp_path / "cache")
-    cache.catalog(TINY / "data" / "endpoints.yaml", "data/endpoints.yaml", PAGES)
+    cache.catalog(TINY_CATALOG, "data/endpoints.yaml", PAGES)
     entry = next((tmp_path / "cache").glob("catalog-*"))
     entry.write_bytes(b"not a pickle")
-    assert "accounts/block" in cache.catalog(TINY / "data" / "endpoints.yaml", "data/endpoints.yaml", PAGES).by_id
+    assert "accounts/block" in cache.catalog(TINY_CATALOG, "data/endpoints.yaml", PAGES).by_id
 
 
 def test_outputs_are_cached_by_everything_they_depend_on(tmp_path):

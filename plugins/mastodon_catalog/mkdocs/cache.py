@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from ..core import Catalog, load_catalog
+from ..core import Catalog, CatalogError, Problem, parse_catalog
 
 FORMAT = "mastodon-catalog-cache-3"
 
@@ -25,6 +25,13 @@ def code_version() -> bytes:
     for source in sorted(package.rglob("*.py")):
         digest.update(source.read_bytes())
     return digest.digest()
+
+
+def decode(data: bytes, display: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise CatalogError([Problem(display, 1, 1, f"cannot read the catalog: {err}", "save it as UTF-8")]) from None
 
 
 class DiskCache:
@@ -41,9 +48,9 @@ class DiskCache:
         return digest.hexdigest()
 
     @classmethod
-    def fragments_key(cls, catalog_file: Path, options: dict, template_dirs: list[Path]) -> str:
+    def fragments_key(cls, catalog: bytes, options: dict, template_dirs: list[Path]) -> str:
         templates = sorted(p for folder in template_dirs if folder.is_dir() for p in folder.rglob("*.jinja"))
-        return cls.key(catalog_file.read_bytes(), repr(sorted(options.items())),
+        return cls.key(catalog, repr(sorted(options.items())),
                        *(f"{p}\n{p.read_text(encoding='utf-8')}" for p in templates))
 
     def get(self, kind: str, key: str) -> bytes | None:
@@ -75,11 +82,12 @@ class DiskCache:
             value = None  # damaged, or written by another version: rebuild it
         return value if isinstance(value, expected) else None
 
-    def catalog(self, path: Path, display: str, pages: frozenset[str]) -> Catalog:
-        key = self.key(path.read_bytes(), display, "\n".join(sorted(pages)))
+    def catalog(self, data: bytes, display: str, pages: frozenset[str]) -> Catalog:
+        """The catalog whose file holds `data`, validated now or in an earlier build."""
+        key = self.key(data, display, "\n".join(sorted(pages)))
         catalog = self.get_object("catalog", key, Catalog)
         if catalog is None:
-            catalog = load_catalog(path, display, pages)  # raises CatalogError: nothing is cached
+            catalog = parse_catalog(decode(data, display), display, pages)  # CatalogError: nothing cached
             self.put("catalog", key, pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
         return catalog
 

@@ -42,6 +42,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.is_dirty = dirty
 
     def _load(self, config):
+        """The validated catalog, and its bytes (the key of everything derived from it)."""
         path = Path(self.config.catalog_file)
         display = os.path.relpath(path.resolve(), base_dir(config))
         docs = Path(config.docs_dir)
@@ -50,13 +51,14 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if self._cache and self._cache[0] == key:  # serve: unchanged since the last rebuild
             return self._cache[1]
         try:
-            catalog = self.disk_cache(config).catalog(path, display, pages)
+            data = path.read_bytes()
+            loaded = self.disk_cache(config).catalog(data, display, pages), data
         except CatalogError as err:
             raise PluginError(str(err)) from err
         except Exception as err:  # a bug of ours must still name the file, without a traceback
             raise PluginError(f"Error reading catalog '{display}':\n{err}") from err
-        self._cache = (key, catalog)
-        return catalog
+        self._cache = (key, loaded)
+        return loaded
 
     def disk_cache(self, config) -> DiskCache:
         return DiskCache(base_dir(config) / self.config.cache_dir if self.config.cache_dir else None)
@@ -68,7 +70,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def on_config(self, config):
         if not self.config.enabled:
             return config
-        self.catalog = self._load(config)
+        self.catalog, self.catalog_bytes = self._load(config)
         self.docs_base = os.path.relpath(config.docs_dir, base_dir(config))
         self.checker = SiteChecker(self.catalog)
         self.sources: dict[str, str] = {}
@@ -82,7 +84,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         )
         # Rendered markers from an earlier build with the same catalog, templates and options.
         template_dirs = [TEMPLATES] + ([Path(templates)] if templates else [])
-        self.fragments_key = DiskCache.fragments_key(Path(self.config.catalog_file), options, template_dirs)
+        self.fragments_key = DiskCache.fragments_key(self.catalog_bytes, options, template_dirs)
         self.fragments = self.disk_cache(config).get_object("fragments", self.fragments_key, dict) or {}
         self.fragments_cached = len(self.fragments)
         self.extension = CatalogExtension(catalog=self.catalog, fragments=self.fragments, **options)
@@ -103,7 +105,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         }
         # The outputs depend on the catalog, the pages' URLs and the site URL: that is the key.
         urls = "\n".join(sorted(f"{page}={page_url(page)}" for page in {e.page for e in self.catalog.endpoints}))
-        parts = [Path(self.config.catalog_file).read_bytes(), urls, config.site_url or "/"]
+        parts = [self.catalog_bytes, urls, config.site_url or "/"]
         cache = self.disk_cache(config)
         for path, build in outputs.items():
             if path:
