@@ -62,10 +62,12 @@ def expanded_copy(work: Path) -> Path:
             text = renderer.marker(marker, src)
             lines[number - 1:number] = ["", *text.splitlines(), ""]
         page.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    url = lambda p: p.removesuffix(".md").removesuffix("index") + ("/" if not p.endswith("index.md") else "")  # noqa
-    (plain / "content" / "catalog.json").write_text(json.dumps(catalog_json(catalog, url), ensure_ascii=False, separators=(",", ":")))
-    (plain / "content" / "openapi.json").write_text(json.dumps(openapi(catalog, url, "http://127.0.0.1:8000/"), ensure_ascii=False,
-                                                               separators=(",", ":")))
+    def url(page: str) -> str:  # MkDocs' directory URLs
+        return page.removesuffix(".md").removesuffix("index") + ("" if page.endswith("index.md") else "/")
+
+    outputs = {"catalog.json": catalog_json(catalog, url), "openapi.json": openapi(catalog, url, "http://127.0.0.1:8000/")}
+    for name, data in outputs.items():
+        (plain / "content" / name).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "mastodon/catalog" in p)]
     config.pop("watch", None)
