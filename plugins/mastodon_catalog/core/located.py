@@ -12,8 +12,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 Loc = tuple[int, int]  # 1-based line and column
 
 
-def _loc(node: yaml.Node) -> Loc:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+def _loc(event: yaml.Event) -> Loc:
+    return event.start_mark.line + 1, event.start_mark.column + 1
 
 
 class LMap(dict):

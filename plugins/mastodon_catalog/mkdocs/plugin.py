@@ -34,11 +34,11 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     supports_multiple_instances = False
 
     def __init__(self):
-        self.is_serve = self.is_dirty = False
+        self.is_dirty = False
         self._cache: tuple | None = None  # (catalog path, mtime, docs pages) -> Catalog, kept across serve rebuilds
 
     def on_startup(self, *, command, dirty):
-        self.is_serve = command == "serve"
+        # Having on_startup keeps this instance across serve rebuilds (and its catalog cache).
         self.is_dirty = dirty
 
     def _load(self, config):
