@@ -5,16 +5,24 @@ Each case edits lines of the tiny fixture catalog (tests/fixtures/tiny/data/endp
 {line number: new text, or None to delete the line}."""
 
 import logging
+import shutil
+import signal
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from conftest import TINY
-from mastodon_catalog.core import CatalogError, parse_catalog
+from conftest import TINY, mkdocs_build
+from mastodon_catalog.core import CatalogError, load_catalog, parse_catalog
 
 BASE = (TINY / "data" / "endpoints.yaml").read_text().splitlines()
+# Nine nested aliases of ten: a billion values from a few lines ("billion laughs").
+LAUGHS = "\n".join(['x0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'] +
+                   [f"x{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)])
+HANG = 20  # seconds: far beyond any real catalog, so only a hang trips it
 PAGES = {"index.md", "methods/apps.md", "methods/accounts.md", "api/oauth-tokens.md", "api/oauth-scopes.md"}
 
 CASES = [
@@ -102,6 +110,91 @@ CASES = [
      ["data/endpoints.yaml:38:60: 'required' of parameter 'username' of endpoint 'accounts/create' must be true or false (write required: followed by true or false)"]),
     ('empty-summary', {18: '    summary: ""'},
      ["data/endpoints.yaml:18:14: 'summary' of endpoint 'apps/verify_credentials' is empty (write the summary after 'summary:')"]),
+    # YAML that is not plain data, aliases, the scope graph, names, history and parameters, advice
+    ('unquoted-date', {23: '      - {version: 2017-04-13, change: added}'},
+     ['data/endpoints.yaml:23:19: unquoted date \'2017-04-13\' is read as a date, not text (quote it: "2017-04-13"; versions are written MAJOR.MINOR.PATCH)']),
+    ('binary-tag', {18: '    summary: !!binary U2hvdyB0aGlzLg=='},
+     ["data/endpoints.yaml:18:14: YAML tag '!!binary' is not allowed: the catalog holds only text, numbers, true/false, lists and mappings (remove '!!binary' and write the value as plain text)"]),
+    ('custom-tag', {18: '    summary: !markdown Check that an app token is valid.'},
+     ["data/endpoints.yaml:18:14: YAML tag '!markdown' is not allowed: the catalog holds only text, numbers, true/false, lists and mappings (remove '!markdown' and write the value as plain text)"]),
+    ('python-object-tag', {37: '    params: !!python/object:os.system'},
+     ["data/endpoints.yaml:37:13: YAML tag '!!python/object:os.system' is not allowed: the catalog holds only text, numbers, true/false, lists and mappings (remove '!!python/object:os.system')"]),
+    ('set-tag', {34: '        scopes: !!set {"write:accounts": null}'},
+     ["data/endpoints.yaml:34:17: YAML tag '!!set' is not allowed: the catalog holds only text, numbers, true/false, lists and mappings (remove '!!set')"]),
+    ('infinite-default', {92: '      - {name: limit, in: query, type: integer, default: .inf, description: How many.}'},
+     ['data/endpoints.yaml:92:58: \'.inf\' is not a finite number and cannot be written to JSON (quote it (".inf") to mean text, or write a number)']),
+    ('nan-default', {92: '      - {name: limit, in: query, type: number, default: .NaN, description: How many.}'},
+     ['data/endpoints.yaml:92:57: \'.NaN\' is not a finite number and cannot be written to JSON (quote it (".NaN") to mean text, or write a number)']),
+    ('merge-key', {18: '    <<: {summary: Check that an app token is valid.}'},
+     ["data/endpoints.yaml:18:5: merge keys ('<<') are not supported (write the fields out in this mapping)"]),
+    ('yes-no-in-enum', {93: '      - {name: tagged, in: query, type: string, enum: [yes, no], description: Only with this hashtag., added: "2.8.0"}'},
+     ['data/endpoints.yaml:93:56: \'yes\' is read as true (YAML 1.1 treats yes/no/on/off as true/false) (write true, or quote it ("yes") to mean the word)',
+      'data/endpoints.yaml:93:61: \'no\' is read as false (YAML 1.1 treats yes/no/on/off as true/false) (write false, or quote it ("no") to mean the word)']),
+    ('on-as-boolean', {39: '      - {name: agreement, in: form, type: boolean, required: on, description: Accepts the rules.}'},
+     ['data/endpoints.yaml:39:62: \'on\' is read as true (YAML 1.1 treats yes/no/on/off as true/false) (write true, or quote it ("on") to mean the word)']),
+    ('hex-number', {92: '      - {name: limit, in: query, type: integer, default: 0x14, description: How many.}'},
+     ['data/endpoints.yaml:92:58: \'0x14\' is read as the number 20 (write 20, or quote it ("0x14") to mean text)']),
+    ('alias-bomb', {1: LAUGHS},
+     ["data/endpoints.yaml:4:50: aliases expand the catalog to more than 11,238 values from 48 written (alias '*a2') (write the values out, or use fewer aliases of aliases)"]),
+    ('deep-nesting', {18: '    summary: ' + '[' * 40 + ']' * 40},
+     ['data/endpoints.yaml:18:43: the YAML is nested more than 32 levels deep (the catalog needs about 5 levels; check for runaway brackets)']),
+    ('control-character', {18: '    summary: Check that\x07 an app token is valid.'},
+     ['data/endpoints.yaml:18:24: character U+0007 is not allowed in YAML (delete it, or write it as an escape such as \\t in a double-quoted string)']),
+    ('grants-cycle', {5: '  - {name: "read:accounts", summary: Read accounts., added: "2.4.3", grants: [read]}'},
+     ['data/endpoints.yaml:5:79: scopes grant each other in a circle: read → read:accounts → read (a scope grants only narrower scopes; remove one of these grants)']),
+    ('grants-itself', {6: '  - {name: "read:statuses", summary: Read statuses., added: "2.4.3", grants: ["read:statuses"]}'},
+     ["data/endpoints.yaml:6:79: scope 'read:statuses' grants itself (remove 'read:statuses' from its own grants)"]),
+    ('scope-deprecated-before-added', {10: '  - {name: follow, summary: Legacy relationships., added: "0.9.0", deprecated: "0.8.0", grants: ["write:blocks"]}'},
+     ["data/endpoints.yaml:10:80: scope 'follow' is deprecated in 0.8.0, before it was added (0.9.0) (correct one of the two versions)"]),
+    ('scope-name-lookalike', {9: '  - {name: "write:blоcks", summary: Block accounts., added: "2.4.3"}'},
+     ["data/endpoints.yaml:9:12: name 'write:blоcks' of the scope at line 9 contains the non-ASCII character 'о' (U+043E CYRILLIC SMALL LETTER O) (write 'write:blocks' in plain ASCII)"]),
+    ('scope-use-lookalike', {67: '        scopes: ["write:blоcks"]'},
+     ["data/endpoints.yaml:67:18: scope 'write:blоcks' in endpoint 'accounts/block' contains the non-ASCII character 'о' (U+043E CYRILLIC SMALL LETTER O) (write 'write:blocks' in plain ASCII)"]),
+    ('scope-name-uppercase', {3: '  - {name: Profile, summary: Only the user\'s own basic profile., added: "4.3.0"}'},
+     ["data/endpoints.yaml:3:12: name 'Profile' of the scope at line 3 is not valid: lowercase ASCII words joined by ':', e.g. 'read:accounts' (write 'profile')"]),
+    ('path-with-query', {77: '    path: /api/v1/accounts/:id/statuses?limit=20'},
+     ["data/endpoints.yaml:77:11: path '/api/v1/accounts/:id/statuses?limit=20' of endpoint 'accounts/statuses' has a query string or fragment (write the path as '/api/v1/accounts/:id/statuses' and each query parameter under 'params:' with 'in: query')"]),
+    ('path-repeated-placeholder', {59: '    path: /api/v1/accounts/:id/block/:id'},
+     ["data/endpoints.yaml:59:11: placeholder ':id' appears twice in the path of endpoint 'accounts/block' (give each placeholder its own name, e.g. ':account_id' and ':id')"]),
+    ('path-full-url', {14: '    path: https://mastodon.social/api/v1/apps/verify_credentials'},
+     ["data/endpoints.yaml:14:11: path of endpoint 'apps/verify_credentials' is a full URL (write only the path, '/api/v1/apps/verify_credentials'; the server varies)"]),
+    ('path-with-space', {14: '    path: /api/v1/apps/verify credentials'},
+     ["data/endpoints.yaml:14:11: path '/api/v1/apps/verify credentials' of endpoint 'apps/verify_credentials' is not valid: '/'-separated segments with ':name' placeholders (correct the path)"]),
+    ('anchor-with-space', {16: '    anchor: verify credentials'},
+     ["data/endpoints.yaml:16:13: anchor 'verify credentials' of endpoint 'apps/verify_credentials' is not valid: letters, digits, '_' and '-' only (it becomes the heading's HTML id) (write 'verify_credentials')"]),
+    ('anchor-with-hash', {16: '    anchor: "#verify_credentials"'},
+     ["data/endpoints.yaml:16:13: anchor '#verify_credentials' of endpoint 'apps/verify_credentials' is not valid: letters, digits, '_' and '-' only (it becomes the heading's HTML id) (write 'verify_credentials')"]),
+    ('anchor-with-quote', {16: '    anchor: verify"credentials'},
+     ['data/endpoints.yaml:16:13: anchor \'verify"credentials\' of endpoint \'apps/verify_credentials\' is not valid: letters, digits, \'_\' and \'-\' only (it becomes the heading\'s HTML id) (write \'verify_credentials\')']),
+    ('id-trailing-space', {12: '  - id: "apps/verify_credentials "'},
+     ["data/endpoints.yaml:12:9: id 'apps/verify_credentials ' of the endpoint at line 12 has spaces around it (write 'apps/verify_credentials')"]),
+    ('id-uppercase', {12: '  - id: Apps/Verify'},
+     ["data/endpoints.yaml:12:9: id 'Apps/Verify' of the endpoint at line 12 is not valid: lowercase words joined by '/', e.g. 'accounts/block' (write 'apps/verify')"]),
+    ('deprecated-after-removed', {72: '      - {version: "3.0.0", change: removed}\n      - {version: "4.0.0", change: deprecated, note: Not really.}'},
+     ["data/endpoints.yaml:73:9: endpoint 'accounts/block' is deprecated in 4.0.0, after it was removed in 3.0.0 (remove that entry, or date it before 3.0.0)"]),
+    ('since-before-endpoint', {34: '        scopes: ["write:accounts"]\n        since: "2.5.0"'},
+     ["data/endpoints.yaml:35:16: an alternative of endpoint 'accounts/create' is accepted since 2.5.0, before the endpoint itself (2.7.0) (remove 'since' or correct the version)"]),
+    ('default-not-in-enum', {93: '      - {name: tagged, in: query, type: string, enum: [art, cats], default: dogs, description: Only with this hashtag., added: "2.8.0"}'},
+     ["data/endpoints.yaml:93:77: default 'dogs' of parameter 'tagged' of endpoint 'accounts/statuses' is not one of its enum values (use one of: art, cats)"]),
+    ('default-wrong-type', {92: '      - {name: limit, in: query, type: integer, default: twenty, description: How many.}'},
+     ["data/endpoints.yaml:92:58: default 'twenty' of parameter 'limit' of endpoint 'accounts/statuses' is not of its type, integer (write a value of type integer)"]),
+    ('enum-wrong-type', {92: '      - {name: limit, in: query, type: integer, enum: [20, forty], description: How many.}'},
+     ["data/endpoints.yaml:92:60: enum value 'forty' of parameter 'limit' of endpoint 'accounts/statuses' is not of its type, integer (write a value of type integer)"]),
+    ('items-on-non-array', {92: '      - {name: limit, in: query, type: integer, items: integer, description: How many.}'},
+     ["data/endpoints.yaml:92:56: 'items' of parameter 'limit' of endpoint 'accounts/statuses' applies only to arrays, and its type is integer (remove 'items', or write 'type: array')"]),
+    ('backticks-in-name', {92: '      - {name: "`limit`", in: query, type: integer, default: 20, description: How many.}'},
+     ["data/endpoints.yaml:92:16: name '`limit`' of a parameter of endpoint 'accounts/statuses' is not valid: letters, digits and _ . : - [ ] only, e.g. 'media_ids[]' (write 'limit')"]),
+    ('space-in-name', {92: '      - {name: "max limit", in: query, type: integer, default: 20, description: How many.}'},
+     ["data/endpoints.yaml:92:16: name 'max limit' of a parameter of endpoint 'accounts/statuses' is not valid: letters, digits and _ . : - [ ] only, e.g. 'media_ids[]' (write 'max_limit')"]),
+    ('added-on-endpoint', {19: '    returns: Application\n    added: "2.0.0"'},
+     ['data/endpoints.yaml:20:5: unknown field \'added\' in endpoint \'apps/verify_credentials\' (an endpoint\'s versions go in its history: write \'- {version: "X.Y.Z", change: added}\' under \'history:\')']),
+    ('scopes-on-endpoint', {19: '    returns: Application\n    scopes: [read]'},
+     ["data/endpoints.yaml:20:5: unknown field 'scopes' in endpoint 'apps/verify_credentials' (scopes belong to an OAuth alternative: '- token: user' then 'scopes: [...]' under 'oauth:')"]),
+    ('token-in-history', {23: '      - {version: "2.0.0", change: added, token: app}'},
+     ["data/endpoints.yaml:23:43: unknown field 'token' in a history entry of endpoint 'apps/verify_credentials' ('token' is a field of an OAuth alternative (under 'oauth:'): move it there)"]),
+    ('javascript-link', {18: '    summary: Check that an [app token](javascript:alert(1)) is valid.'},
+     ["data/endpoints.yaml:18:14: 'summary' of endpoint 'apps/verify_credentials' links to a 'javascript:' URL (link to an http(s) address or a page of this site)"]),
+
 ]
 
 
@@ -115,27 +208,81 @@ def broken(edits: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+@contextmanager
+def no_hang():
+    def stop(*_):
+        raise TimeoutError(f"still running after {HANG} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(HANG)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.fixture(scope="module")
+def good_site(tmp_path_factory):
+    """The tiny site built once from its valid catalog: what a broken build must leave alone."""
+    site = tmp_path_factory.mktemp("good") / "tiny"
+    shutil.copytree(TINY, site)
+    config = load_config(str(site / "mkdocs.yml"), site_dir=str(site / "site"))
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
+    return site / "site"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def test_the_corpus_is_large_and_distinct():
-    assert len(CASES) >= 30
+    assert len(CASES) >= 80
     assert len({name for name, _, _ in CASES}) == len(CASES)
     assert len({tuple(expected) for _, _, expected in CASES}) == len(CASES)
 
 
 @pytest.mark.parametrize("name, edits, expected", CASES, ids=[c[0] for c in CASES])
 def test_message_file_line_and_column(name, edits, expected):
-    with pytest.raises(CatalogError) as err:
+    with no_hang(), pytest.raises(CatalogError) as err:
         parse_catalog(broken(edits), "data/endpoints.yaml", PAGES)
     assert [str(p) for p in err.value.problems] == expected
 
 
 @pytest.mark.parametrize("name, edits, expected", CASES, ids=[c[0] for c in CASES])
-def test_build_stops_with_no_partial_site(name, edits, expected, tiny, caplog):
+def test_build_stops_and_the_last_good_site_is_intact(name, edits, expected, tiny, good_site, caplog):
+    shutil.copytree(good_site, tiny / "site")
+    before = snapshot(tiny / "site")
     (tiny / "data" / "endpoints.yaml").write_text(broken(edits))
     config = load_config(str(tiny / "mkdocs.yml"), site_dir=str(tiny / "site"))
     config.plugins.on_startup(command="build", dirty=False)
-    with caplog.at_level(logging.ERROR, logger="mkdocs"), pytest.raises(Abort):
+    with no_hang(), caplog.at_level(logging.ERROR, logger="mkdocs"), pytest.raises(Abort):
         build(config)
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert errors == ["\n".join([f"{len(expected)} problem{'s' if len(expected) > 1 else ''} in the endpoint catalog:",
                                   *expected])]
-    assert not (tiny / "site").exists()
+    assert snapshot(tiny / "site") == before
+
+
+def test_a_real_build_prints_no_traceback_and_keeps_the_site(tiny):
+    """The command a contributor runs, for the classes that used to crash or hang."""
+    assert mkdocs_build(tiny).returncode == 0
+    before = snapshot(tiny / "site")
+    for name in ("alias-bomb", "infinite-default", "binary-tag", "deep-nesting"):
+        edits = next(edits for case, edits, _ in CASES if case == name)
+        (tiny / "data" / "endpoints.yaml").write_text(broken(edits))
+        result = mkdocs_build(tiny)
+        assert result.returncode == 1, name
+        assert "in the endpoint catalog:\ndata/endpoints.yaml:" in result.stderr, name
+        assert "Traceback" not in result.stderr, name
+        assert snapshot(tiny / "site") == before, name
+
+
+def test_bytes_that_are_not_utf8_are_reported_on_their_line(tmp_path):
+    catalog = tmp_path / "endpoints.yaml"
+    catalog.write_bytes("\n".join(BASE).encode().replace(b"Verify your app works", b"Verify your app w\xf6rks"))  # Latin-1
+    with pytest.raises(CatalogError) as err:
+        load_catalog(catalog, "data/endpoints.yaml", PAGES)
+    assert [str(p) for p in err.value.problems] == [
+        "data/endpoints.yaml:17:29: byte 0xF6 is not UTF-8 text (save the file as UTF-8, or retype the character here)"]

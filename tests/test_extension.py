@@ -102,3 +102,34 @@ def test_extension_class_is_importable_by_name():
         "mastodon_catalog": {"catalog": str(TINY / "data" / "endpoints.yaml")}})
     assert "Verify your app works" in md.convert("<!-- endpoint apps/verify_credentials -->")
     assert isinstance(CatalogExtension(), CatalogExtension)
+
+
+HOSTILE = {  # catalog text that tries to become HTML or attributes
+    "title": "Block <script>window.__pwned=1</script> {: onclick=\"alert(1)\" }",
+    "summary": 'Block \\`{: onclick="alert(2)" }\\` an <img src=x onerror=alert(3)> [account](#){: onmouseover="alert(4)"}',
+    "default": "`x` <b>bold</b> ``",
+}
+
+
+def hostile_catalog(tmp_path):
+    text = (TINY / "data" / "endpoints.yaml").read_text()
+    text = text.replace("title: Block account", f"title: '{HOSTILE['title']}'")
+    text = text.replace("summary: Block an account.", f"summary: '{HOSTILE['summary']}'")
+    text = text.replace("type: integer, default: 20,", f"type: string, default: '{HOSTILE['default']}', ")
+    path = tmp_path / "endpoints.yaml"
+    path.write_text(text)
+    return str(path)
+
+
+def test_catalog_text_is_shown_as_text_never_as_html_or_attributes(tmp_path):
+    ext = makeExtension(catalog=hostile_catalog(tmp_path), page="methods/accounts.md")
+    md = Markdown(extensions=["toc", "attr_list", ext])
+    html = soup(md.convert("<!-- endpoint accounts/block -->\n\n<!-- endpoint accounts/statuses -->\n"))
+    assert html.find("script") is None and html.find("img") is None and html.find("b") is None
+    assert [tag.name for tag in html.find_all(lambda t: any(a.startswith("on") for a in t.attrs))] == []
+    heading = html.find("h2", id="block")
+    assert heading.get_text() == "Block <script>window.__pwned=1</script> {: onclick=\"alert(1)\" }"
+    summary = html.select_one('[data-endpoint="accounts/block"] > p:not(.mc-badges):not(.mc-signature)')
+    assert "<img src=x onerror=alert(3)>" in summary.get_text()
+    default = html.select_one('[data-in="query"] tbody tr td:last-child code')
+    assert default.get_text() == "`x` <b>bold</b> ``"

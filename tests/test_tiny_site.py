@@ -6,7 +6,10 @@ import sys
 import time
 import urllib.request
 
+import logging
+
 import pytest
+from mkdocs.exceptions import Abort
 
 from conftest import mkdocs_build
 
@@ -38,18 +41,35 @@ def warnings_after(tiny, build, page, text):
     return build(tiny).warnings
 
 
-def test_unknown_endpoint_marker_is_reported_with_its_line(tiny, build):
-    source = (tiny / "content/methods/apps.md").read_text() + "\n<!-- endpoint apps/verify_credental -->\n"
-    assert warnings_after(tiny, build, "methods/apps.md", source) == [
-        "mastodon_catalog: content/methods/apps.md:7:1: marker names unknown endpoint 'apps/verify_credental' "
+def build_errors(tiny, build, caplog, edits):
+    """Build a good site, make the edits, build again: the errors of the second build, after
+    checking that it stopped before touching the good site."""
+    build(tiny)
+    good = {p: p.read_bytes() for p in (tiny / "site").rglob("*.html")}
+    for page, text in edits.items():
+        (tiny / "content" / page).write_text(text)
+    with pytest.raises(Abort):
+        build(tiny)
+    assert {p: p.read_bytes() for p in (tiny / "site").rglob("*.html")} == good  # the last good site is intact
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def apps_plus(tiny, line):
+    return {"methods/apps.md": (tiny / "content/methods/apps.md").read_text() + f"\n{line}\n"}
+
+
+def test_unknown_endpoint_marker_stops_the_build_with_its_line(tiny, build, caplog):
+    assert build_errors(tiny, build, caplog, apps_plus(tiny, "<!-- endpoint apps/verify_credental -->")) == [
+        "1 problem in the pages (nothing was built):\n"
+        "content/methods/apps.md:7:1: marker names unknown endpoint 'apps/verify_credental' "
         "(did you mean 'apps/verify_credentials'?)"
     ]
 
 
-def test_endpoint_documented_twice(tiny, build):
-    source = (tiny / "content/methods/apps.md").read_text() + "\n<!-- endpoint apps/verify_credentials -->\n"
-    assert warnings_after(tiny, build, "methods/apps.md", source) == [
-        "mastodon_catalog: content/methods/apps.md:7:1: endpoint 'apps/verify_credentials' is documented twice "
+def test_endpoint_documented_twice(tiny, build, caplog):
+    assert build_errors(tiny, build, caplog, apps_plus(tiny, "<!-- endpoint apps/verify_credentials -->")) == [
+        "1 problem in the pages (nothing was built):\n"
+        "content/methods/apps.md:7:1: endpoint 'apps/verify_credentials' is documented twice "
         "(first at methods/apps.md:3) (keep one marker)"
     ]
 
@@ -61,14 +81,27 @@ def test_endpoint_documented_nowhere(tiny, build):
     ]
 
 
-def test_endpoint_documented_on_another_page(tiny, build):
-    (tiny / "content/methods/apps.md").write_text("# Apps\n")
+def test_endpoint_documented_on_another_page(tiny, build, caplog):
     source = (tiny / "content/methods/accounts.md").read_text() + "\n<!-- endpoint apps/verify_credentials -->\n"
-    assert warnings_after(tiny, build, "methods/accounts.md", source) == [
-        "mastodon_catalog: content/methods/accounts.md:17:1: endpoint 'apps/verify_credentials' is documented here, "
+    assert build_errors(tiny, build, caplog, {"methods/apps.md": "# Apps\n", "methods/accounts.md": source}) == [
+        "1 problem in the pages (nothing was built):\n"
+        "content/methods/accounts.md:17:1: endpoint 'apps/verify_credentials' is documented here, "
         "but the catalog says it is on methods/apps.md (move the marker there or set 'page: methods/accounts.md' "
         "in the catalog)"
     ]
+
+
+def test_a_broken_template_override_stops_the_build_without_a_traceback(tiny, build, caplog):
+    (tiny / "templates").mkdir()
+    (tiny / "templates" / "endpoint.md.jinja").write_text(
+        '{% extends "_base/endpoint.md.jinja" %}\n{% block summary %}{{ endpoint.nonsense }}{% endblock %}\n')
+    config = tiny / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - mastodon/catalog", "  - mastodon/catalog:\n      templates_dir: templates"))
+    with pytest.raises(Abort):
+        build(tiny)
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == ["content/methods/accounts.md:3:1: rendering this marker failed: UndefinedError: "
+                      "'mastodon_catalog.core.model.Endpoint object' has no attribute 'nonsense'"]
 
 
 def test_hand_typed_oauth_line_is_drift(tiny, build):
@@ -92,12 +125,16 @@ def test_marker_that_survives_into_the_html(tiny, build):
     ) in warnings
 
 
-def test_strict_mode_turns_page_warnings_into_a_failed_build(tiny):
-    (tiny / "content/methods/apps.md").write_text("# Apps\n\n<!-- endpoint apps/nope -->\n")
+def test_strict_mode_stops_on_page_warnings_before_the_site_is_touched(tiny):
+    assert mkdocs_build(tiny).returncode == 0
+    good = (tiny / "site/methods/apps/index.html").read_bytes()
+    (tiny / "content/methods/apps.md").write_text((tiny / "content/methods/apps.md").read_text() + "\n**OAuth:** App\n")
     result = mkdocs_build(tiny, "--strict")
     assert result.returncode == 1
-    assert "content/methods/apps.md:3:1: marker names unknown endpoint 'apps/nope'" in result.stderr
-    assert "Aborted with" in result.stdout + result.stderr
+    assert ("1 problem in the pages (nothing was built):\ncontent/methods/apps.md:7:1: hand-typed OAuth line (drift "
+            "from the catalog)") in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (tiny / "site/methods/apps/index.html").read_bytes() == good
 
 
 def test_misspelt_scope_stops_the_build_with_location_and_no_traceback(tiny):
@@ -158,6 +195,50 @@ def test_serve_rebuilds_when_the_catalog_changes(tiny):
             if time.monotonic() > deadline:
                 pytest.fail("the page was not rebuilt after the catalog changed")
             time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def serve(tiny):
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=tiny, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+    )
+    return server, f"http://127.0.0.1:{port}"
+
+
+def wait_for(url: str, text: str, server, what: str) -> str:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            page = fetch(url)
+            if text in page:
+                return page
+        except OSError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            pytest.fail(what)
+        time.sleep(0.2)
+
+
+def test_serve_keeps_the_last_good_build_and_shows_a_catalog_mistake(tiny):
+    server, base = serve(tiny)
+    url = f"{base}/methods/apps/"
+    catalog = tiny / "data/endpoints.yaml"
+    good = catalog.read_text()
+    try:
+        wait_for(url, "Check that an app token is valid.", server, "mkdocs serve did not come up")
+        catalog.write_text(good.replace('scopes: ["write:accounts"]', 'scopes: ["write:acounts"]'))
+        # Answered at once (not held until a good build), with the old content and the error.
+        page = wait_for(url, "The last rebuild failed", server, "the error never reached the page")
+        assert "Check that an app token is valid." in page
+        assert "data/endpoints.yaml:34:18: unknown scope &#x27;write:acounts&#x27;" in page
+        catalog.write_text(good.replace("Check that an app token is valid.", "Fixed and edited."))
+        page = wait_for(url, "Fixed and edited.", server, "the fixed catalog was not rebuilt")
+        assert "The last rebuild failed" not in page
     finally:
         server.terminate()
         server.wait(timeout=10)

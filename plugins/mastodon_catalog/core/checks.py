@@ -23,13 +23,14 @@ class SiteChecker:
             if marker.arg in self.documented:
                 first_page, first_line = self.documented[marker.arg]
                 notes.append(PageNote(marker.line, 1, f"endpoint '{marker.arg}' is documented twice "
-                                      f"(first at {first_page}:{first_line})", "keep one marker"))
+                                      f"(first at {first_page}:{first_line})", "keep one marker", error=True))
                 continue
             self.documented[marker.arg] = (page, marker.line)
             if endpoint.page != page:
                 notes.append(PageNote(marker.line, 1, f"endpoint '{marker.arg}' is documented here, but the "
                                       f"catalog says it is on {endpoint.page}",
-                                      f"move the marker there or set 'page: {page}' in the catalog"))
+                                      f"move the marker there or set 'page: {page}' in the catalog",
+                                      error=True))
         return notes
 
     def undocumented(self):

@@ -23,8 +23,8 @@ class Problem:
 class CatalogError(Exception):
     """Every problem found in a catalog, reported at once."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], subject: str = "the endpoint catalog"):
         self.problems = sorted(problems)
         count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in the endpoint catalog:"
+        head = f"{count} problem{'s' if count != 1 else ''} in {subject}:"
         super().__init__("\n".join([head, *map(str, self.problems)]))

@@ -1,6 +1,10 @@
-"""YAML read into plain values that remember where each key and value stood."""
+"""YAML read into plain JSON data (text, numbers, true/false, null, lists, mappings) whose
+values remember where each key and value stood; anything else is refused with its place."""
 
 from __future__ import annotations
+
+import math
+import re
 
 import yaml
 
@@ -10,10 +14,12 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader
 
 Loc = tuple[int, int]  # 1-based line and column
+Note = tuple[Loc, str, str]  # where, what is wrong, how to fix it
 
-
-def _loc(event: yaml.Event) -> Loc:
-    return event.start_mark.line + 1, event.start_mark.column + 1
+MAX_DEPTH = 32  # the real catalog nests 5 deep; far deeper is a mistake, or an attack on the renderer
+# Aliases may repeat what is written, within reason: a few nested aliases can otherwise stand
+# for billions of values ("billion laughs") and hang every step that walks them.
+ALIAS_FACTOR, ALIAS_SLACK = 10, 10_000
 
 
 class LMap(dict):
@@ -31,43 +37,93 @@ class LList(list):
     raw: list[str | None]
 
 
-_constructor = yaml.constructor.SafeConstructor()
+def _loc(event: yaml.Event) -> Loc:
+    return event.start_mark.line + 1, event.start_mark.column + 1
 
 
-STR_TAG = "tag:yaml.org,2002:str"
+def position(text: str, index: int) -> Loc:
+    """The line and column of a character offset."""
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def show_tag(tag: str) -> str:
+    return "!!" + tag[len(TAG):] if tag.startswith(TAG) else tag
+
+
+TAG = "tag:yaml.org,2002:"
 _resolver = yaml.resolver.Resolver()
+_constructor = yaml.constructor.SafeConstructor()
+PLAIN_TAGS = {TAG + name for name in ("str", "int", "float", "bool", "null")}
+CONTAINER_TAGS = {TAG + "map", TAG + "seq"}
+# YAML 1.1 reads these words as booleans; only true and false say so unambiguously.
+PLAIN_BOOLS = {"true", "false", "True", "False", "TRUE", "FALSE"}
+PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+PLAIN_FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
 
 
-def _scalar(event: yaml.ScalarEvent):
-    tag = event.tag if event.tag not in (None, "!") else _resolver.resolve(yaml.ScalarNode, event.value,
-                                                                             event.implicit)
-    if tag == STR_TAG:  # most scalars: skip the constructor machinery
-        return event.value
+def _scalar(event: yaml.ScalarEvent) -> tuple[object, tuple[str, str] | None]:
+    """The value of a scalar, and what is wrong with it when it is not plain JSON data."""
+    explicit = event.tag not in (None, "!")
+    tag = event.tag if explicit else _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+    text = event.value
+    if tag == TAG + "str":  # most scalars: skip the constructor machinery
+        return text, None
+    if tag not in PLAIN_TAGS:
+        if tag == TAG + "timestamp":
+            return text, (f"unquoted date '{text}' is read as a date, not text",
+                          f"quote it: \"{text}\"; versions are written MAJOR.MINOR.PATCH")
+        if tag == TAG + "merge":
+            return text, ("merge keys ('<<') are not supported", "write the fields out in this mapping")
+        shown = show_tag(tag)
+        return text, (f"YAML tag '{shown}' is not allowed: the catalog holds only text, numbers, true/false, "
+                      "lists and mappings", f"remove '{shown}' and write the value as plain text")
     try:
-        return _constructor.construct_object(yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark))
-    except yaml.constructor.ConstructorError:
-        return event.value  # an odd timestamp or similar: keep the text, validation names it
+        value = _constructor.construct_object(yaml.ScalarNode(tag, text, event.start_mark, event.end_mark))
+    except (yaml.constructor.ConstructorError, ValueError):
+        return text, (f"'{text}' is not a valid {show_tag(tag)[2:]}", "quote it to mean text")
+    if explicit:
+        return value, None  # `!!str 123` and the like say exactly what they mean
+    if isinstance(value, bool) and text not in PLAIN_BOOLS:
+        return value, (f"'{text}' is read as {str(value).lower()} (YAML 1.1 treats yes/no/on/off as true/false)",
+                       f"write {str(value).lower()}, or quote it (\"{text}\") to mean the word")
+    if isinstance(value, float) and not math.isfinite(value):
+        return value, (f"'{text}' is not a finite number and cannot be written to JSON",
+                       f"quote it (\"{text}\") to mean text, or write a number")
+    if isinstance(value, int) and not isinstance(value, bool) and not PLAIN_INT.fullmatch(text) or \
+            isinstance(value, float) and not PLAIN_FLOAT.fullmatch(text):
+        return value, (f"'{text}' is read as the number {value}",
+                       f"write {value}, or quote it (\"{text}\") to mean text")
+    return value, None
 
 
-def read_located(text: str):
-    """Parse YAML text. Returns (data, duplicate keys); raises yaml.YAMLError when malformed.
+class TooLarge(Exception):
+    def __init__(self, note: Note):
+        self.note = note
 
-    Built from the parser's events rather than a composed node tree, so memory stays at the
-    size of the result (a node tree with its marks is several times larger)."""
-    duplicates: list[tuple[Loc, str, Loc]] = []
-    anchors: dict[str, object] = {}
-    stack: list = []  # open containers; for a mapping, also the pending key and its location
+
+def read_located(text: str) -> tuple[object, list[Note]]:
+    """Parse YAML text. Returns (data, problems); raises yaml.YAMLError when malformed.
+
+    Problems are duplicate keys and values that are not plain JSON data (tags, dates, .inf,
+    merge keys, yes/no). Built from the parser's events rather than a composed node tree, so
+    memory stays at the size of the result (a node tree with its marks is several times larger)."""
+    notes: list[Note] = []
+    anchors: dict[str, tuple[object, int]] = {}  # anchor -> (value, how many values it stands for)
+    stack: list = []  # open containers: [container, pending key, key location, start event, size]
     root = None
+    written = expanded = 0  # values as written, and as the aliases expand them
 
-    def attach(value, loc: Loc, raw: str | None, event) -> None:
+    def attach(value, loc: Loc, raw: str | None, event, size: int) -> None:
         nonlocal root
         anchor = getattr(event, "anchor", None)
         if anchor:
-            anchors[anchor] = value
+            anchors[anchor] = (value, size)
         if not stack:
             root = value
             return
         top = stack[-1]
+        top[4] += size
         if isinstance(top[0], LList):
             top[0].append(value)
             top[0].item_loc.append(loc)
@@ -78,31 +134,59 @@ def read_located(text: str):
             key, key_loc, mapping = top[1], top[2], top[0]
             top[1] = None
             if key in mapping:
-                duplicates.append((key_loc, key, mapping.key_loc[key]))
+                notes.append((key_loc, f"duplicate key '{key}' (also at line {mapping.key_loc[key][0]}; YAML would "
+                                       "keep only the last)", "remove one of them"))
                 return
             mapping[key] = value
             mapping.key_loc[key], mapping.val_loc[key], mapping.raw[key] = key_loc, loc, raw
 
+    def open_container(container, event) -> None:
+        container.loc = _loc(event)
+        if event.tag not in (None, "!") and event.tag not in CONTAINER_TAGS:
+            shown = show_tag(event.tag)
+            notes.append((container.loc, f"YAML tag '{shown}' is not allowed: the catalog holds only text, "
+                                         "numbers, true/false, lists and mappings", f"remove '{shown}'"))
+        if len(stack) >= MAX_DEPTH:
+            raise TooLarge((container.loc, f"the YAML is nested more than {MAX_DEPTH} levels deep",
+                            "the catalog needs about 5 levels; check for runaway brackets"))
+        stack.append([container, None, None, event, 1])
+
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.ScalarEvent):
-            attach(_scalar(event), _loc(event), event.value, event)
+            written += 1
+            expanded += 1
+            value, problem = _scalar(event)
+            if problem:
+                notes.append((_loc(event), *problem))
+            attach(value, _loc(event), event.value, event, 1)
         elif isinstance(event, yaml.MappingStartEvent):
+            written += 1
+            expanded += 1
             mapping = LMap()
-            mapping.loc, mapping.key_loc, mapping.val_loc, mapping.raw = _loc(event), {}, {}, {}
-            stack.append([mapping, None, None, event])
+            mapping.key_loc, mapping.val_loc, mapping.raw = {}, {}, {}
+            open_container(mapping, event)
         elif isinstance(event, yaml.SequenceStartEvent):
+            written += 1
+            expanded += 1
             items = LList()
-            items.loc, items.item_loc, items.raw = _loc(event), [], []
-            stack.append([items, None, None, event])
+            items.item_loc, items.raw = [], []
+            open_container(items, event)
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            value, _, _, start = stack.pop()
-            attach(value, value.loc, None, start)
+            value, _, _, start, size = stack.pop()
+            attach(value, value.loc, None, start, size)
         elif isinstance(event, yaml.AliasEvent):
             if event.anchor not in anchors:
                 raise yaml.composer.ComposerError(None, None, f"found undefined alias '{event.anchor}'",
                                                   event.start_mark)
-            attach(anchors[event.anchor], _loc(event), None, event)
+            value, size = anchors[event.anchor]
+            written += 1
+            expanded += size
+            if expanded > ALIAS_FACTOR * written + ALIAS_SLACK:
+                raise TooLarge((_loc(event), f"aliases expand the catalog to more than {expanded:,} values from "
+                                             f"{written:,} written (alias '*{event.anchor}')",
+                                "write the values out, or use fewer aliases of aliases"))
+            attach(value, _loc(event), None, event, size)
         elif isinstance(event, yaml.DocumentStartEvent) and root is not None:
             raise yaml.composer.ComposerError("expected a single document in the stream", None,
                                               "but found another document", event.start_mark)
-    return root, duplicates
+    return root, notes

@@ -31,12 +31,14 @@ class Marker:
 
 @dataclass(frozen=True)
 class PageNote:
-    """A problem found on a page; the host decides whether it is a warning or an error."""
+    """A problem found on a page. Errors (a marker that cannot be expanded, an endpoint in two
+    places) always stop the build; the others are warnings, which strict mode makes fatal."""
 
     line: int
     col: int
     message: str
     fix: str = ""
+    error: bool = False
 
 
 def outside_code(lines: list[str]):
@@ -92,7 +94,7 @@ def scan_page(text: str, catalog: Catalog) -> tuple[list[Marker], list[PageNote]
             if marker:
                 markers.append(Marker(marker.kind, marker.arg, number))
             else:
-                notes.append(PageNote(number, 1, problem, fix))
+                notes.append(PageNote(number, 1, problem, fix, error=True))
             continue
         prose = CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line)
         like = MARKER_LIKE_RE.search(prose)

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from .markers import Marker
 from .model import Alternative, Catalog, Endpoint, scope_anchor
@@ -21,24 +22,37 @@ TOKEN_NAMES = {"public": "Public", "app": "App token", "user": "User token"}
 TOKEN_ANCHORS = {"public": "public", "app": "app-token", "user": "user-token"}
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
+# A code span as Markdown reads one; an escaped backtick opens none (so its text is prose).
+_CODE_SPAN = re.compile(r"(?<![\\`])(`+)(.+?)(?<!`)\1(?!`)", re.S)
+_BACKTICKS = re.compile(r"`+")
+# Outside code spans: raw HTML is shown as text, and braces cannot open an attr_list ({: onclick=...}).
+_PROSE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", "{": "&#123;", "}": "&#125;"})
 
 
-def md_inline(text: object) -> str:
+def md_inline(text: object) -> Markup:
     """Catalog text as one line of Markdown: raw HTML is shown, not interpreted, but
     `code spans` and links keep working."""
     parts, last = [], 0
     text = " ".join(str(text).split())
     for match in _CODE_SPAN.finditer(text):
-        parts.append(text[last:match.start()].replace("&", "&amp;").replace("<", "&lt;"))
+        parts.append(text[last:match.start()].translate(_PROSE_ESCAPES))
         parts.append(match.group(0))
         last = match.end()
-    parts.append(text[last:].replace("&", "&amp;").replace("<", "&lt;"))
-    return "".join(parts)
+    parts.append(text[last:].translate(_PROSE_ESCAPES))
+    return Markup("".join(parts))
 
 
-def md_cell(text: object) -> str:
-    return md_inline(text).replace("|", "\\|")
+def md_cell(text: object) -> Markup:
+    return Markup(md_inline(text).replace("|", "\\|"))
+
+
+def md_code(value: object) -> Markup:
+    """Any value as one Markdown code span, whatever backticks it holds (Markdown escapes
+    a code span's content, so nothing in it is HTML)."""
+    text = " ".join(str(value).split())
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return Markup(f"{fence}{pad}{text}{pad}{fence}")
 
 
 @lru_cache(maxsize=None)
@@ -74,7 +88,7 @@ class Links:
         return f"{self.to(self.explorer_page)}?endpoint={endpoint.id}" if self.explorer_page else ""
 
 
-def oauth_label(alternatives: tuple[Alternative, ...] | list[Alternative], links: Links) -> str:
+def oauth_label(alternatives: tuple[Alternative, ...] | list[Alternative], links: Links) -> Markup:
     """The one wording of an OAuth requirement, as inline Markdown.
 
     Alternatives of the same token kind and condition share one token link:
@@ -103,7 +117,7 @@ def oauth_label(alternatives: tuple[Alternative, ...] | list[Alternative], links
         if head.when:
             text += f" ({md_inline(head.when)})"
         rendered.append(text)
-    return " or ".join(rendered)
+    return Markup(" or ".join(rendered))
 
 
 class Renderer:
@@ -116,11 +130,12 @@ class Renderer:
         self.tokens_page, self.scopes_page, self.explorer_page = tokens_page, scopes_page, explorer_page
         loaders = [FileSystemLoader([str(d) for d in template_dirs]), FileSystemLoader(str(TEMPLATES))]
         self.env = Environment(
-            loader=ChoiceLoader(loaders), autoescape=select_autoescape(), undefined=StrictUndefined,
+            # Every template escapes every value (overrides too): Markdown passes raw HTML through.
+            loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
             auto_reload=False,  # a Renderer lives for one build; no stat() per fragment
         )
-        self.env.filters.update(md=md_inline, cell=md_cell, version=format_version)
+        self.env.filters.update(md=md_inline, cell=md_cell, code=md_code, version=format_version)
         self.env.globals.update(token_names=TOKEN_NAMES)
 
     def links(self, page: str) -> Links:

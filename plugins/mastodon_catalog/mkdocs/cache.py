@@ -6,14 +6,15 @@ templates, the plugin's options). Nothing stale is ever served; a change means a
 from __future__ import annotations
 
 import hashlib
-import pickle
+import json
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from ..core import Catalog, CatalogError, Problem, parse_catalog
+from ..core import Catalog, parse_catalog, snapshot
+from ..core.loader import decode
 
-FORMAT = "mastodon-catalog-cache-3"
+FORMAT = "mastodon-catalog-cache-4"  # JSON entries only: reading the cache runs no code
 
 
 @lru_cache(maxsize=1)
@@ -25,13 +26,6 @@ def code_version() -> bytes:
     for source in sorted(package.rglob("*.py")):
         digest.update(source.read_bytes())
     return digest.digest()
-
-
-def decode(data: bytes, display: str) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise CatalogError([Problem(display, 1, 1, f"cannot read the catalog: {err}", "save it as UTF-8")]) from None
 
 
 class DiskCache:
@@ -74,28 +68,40 @@ class DiskCache:
         except OSError:
             pass  # a read-only checkout still builds
 
-    def get_object(self, kind: str, key: str, expected: type):
+    def get_text(self, kind: str, key: str) -> str | None:
         data = self.get(kind, key)
         try:
-            value = pickle.loads(data) if data else None
-        except (pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            value = None  # damaged, or written by another version: rebuild it
-        return value if isinstance(value, expected) else None
+            return data.decode("utf-8") if data is not None else None
+        except UnicodeDecodeError:
+            return None  # damaged: rebuild it
 
     def catalog(self, data: bytes, display: str, pages: frozenset[str]) -> Catalog:
         """The catalog whose file holds `data`, validated now or in an earlier build."""
         key = self.key(data, display, "\n".join(sorted(pages)))
-        catalog = self.get_object("catalog", key, Catalog)
+        cached = self.get_text("catalog", key)
+        catalog = snapshot.load(cached) if cached else None  # damaged or foreign entries read as None
         if catalog is None:
             catalog = parse_catalog(decode(data, display), display, pages)  # CatalogError: nothing cached
-            self.put("catalog", key, pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
+            self.put("catalog", key, snapshot.dump(catalog).encode("utf-8"))
         return catalog
+
+    def fragments(self, key: str) -> dict[tuple[str, str, str], str]:
+        """Rendered markers by (kind, argument, page), from an earlier build with the same key."""
+        try:
+            rows = json.loads(self.get_text("fragments", key) or "[]")
+            return {(kind, arg, page): html for kind, arg, page, html in rows
+                    if all(isinstance(part, str) for part in (kind, arg, page, html))}
+        except (ValueError, TypeError):
+            return {}
+
+    def put_fragments(self, key: str, fragments: dict[tuple[str, str, str], str]) -> None:
+        self.put("fragments", key, json.dumps([[*k, v] for k, v in fragments.items()]).encode("utf-8"))
 
     def text(self, kind: str, parts: list[str | bytes], compute: Callable[[], str]) -> str:
         key = self.key(*parts)
-        data = self.get(kind, key)
-        if data is not None:
-            return data.decode("utf-8")
+        cached = self.get_text(kind, key)
+        if cached is not None:
+            return cached
         text = compute()
         self.put(kind, key, text.encode("utf-8"))
         return text

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import re
 from pathlib import Path
 
+from jinja2 import TemplateError
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, get_files
 
-from ..core import CatalogError
+from ..core import CatalogError, Problem
 from ..core.checks import SiteChecker
 from ..core.export import catalog_json, openapi
-from ..core.markers import MARKER_LIKE_RE, scan_page
+from ..core.markers import MARKER_LIKE_RE, Marker, scan_page
 from ..core.render import TEMPLATES
 from ..markdown import CatalogExtension
 from .cache import DiskCache
 from .config import CatalogConfig
+from .serve import GuardedBuilder
 
 log = get_plugin_logger(__name__)
 SURVIVOR_RE = re.compile(r"<!--\s*(endpoints?|scopes)\b.*?-->")
@@ -34,12 +35,10 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     supports_multiple_instances = False
 
     def __init__(self):
-        self.is_dirty = False
         self._cache: tuple | None = None  # (catalog path, mtime, docs pages) -> Catalog, kept across serve rebuilds
 
     def on_startup(self, *, command, dirty):
-        # Having on_startup keeps this instance across serve rebuilds (and its catalog cache).
-        self.is_dirty = dirty
+        """Having on_startup keeps this instance across serve rebuilds (and its catalog cache)."""
 
     def _load(self, config):
         """The validated catalog, and its bytes (the key of everything derived from it)."""
@@ -65,14 +64,13 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     def on_post_build(self, *, config):
         if self.config.enabled and len(self.fragments) != self.fragments_cached:
-            self.disk_cache(config).put("fragments", self.fragments_key, pickle.dumps(self.fragments))
+            self.disk_cache(config).put_fragments(self.fragments_key, self.fragments)
 
     def on_config(self, config):
         if not self.config.enabled:
             return config
         self.catalog, self.catalog_bytes = self._load(config)
         self.docs_base = os.path.relpath(config.docs_dir, base_dir(config))
-        self.checker = SiteChecker(self.catalog)
         self.sources: dict[str, str] = {}
         templates = self.config.templates_dir
         if templates:
@@ -85,7 +83,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         # Rendered markers from an earlier build with the same catalog, templates and options.
         template_dirs = [TEMPLATES] + ([Path(templates)] if templates else [])
         self.fragments_key = DiskCache.fragments_key(self.catalog_bytes, options, template_dirs)
-        self.fragments = self.disk_cache(config).get_object("fragments", self.fragments_key, dict) or {}
+        self.fragments = self.disk_cache(config).fragments(self.fragments_key)
         self.fragments_cached = len(self.fragments)
         self.extension = CatalogExtension(catalog=self.catalog, fragments=self.fragments, **options)
         config.markdown_extensions.append(self.extension)
@@ -114,21 +112,53 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                 files.append(File.generated(config, path, content=content))
         return files
 
-    def _warn(self, page, notes):
-        for note in notes:
-            fix = f" ({note.fix})" if note.fix else ""
-            log.warning(f"{self.docs_base}/{page}:{note.line}:{note.col}: {note.message}{fix}")
+    def on_pre_build(self, *, config):
+        """Every page checked and every marker rendered before MkDocs cleans the site folder, so
+        that a mistake stops the build with the last good site still in place."""
+        if not self.config.enabled:
+            return
+        markers, errors, warnings = self.check_pages(config)
+        if errors or config.strict and warnings:
+            raise PluginError(str(CatalogError(errors + warnings, "the pages (nothing was built)")))
+        for problem in sorted(warnings):
+            log.warning(str(problem))
+        renderer = self.extension.renderer
+        for page, marker in markers:
+            key = (marker.kind, marker.arg, page)
+            if key in self.fragments:
+                continue
+            try:
+                self.fragments[key] = renderer.marker(marker, page)
+            except TemplateError as err:  # a template override with a mistake
+                where = f" ({err.filename or err.name}, line {err.lineno})" if getattr(err, "lineno", None) else ""
+                raise PluginError(f"{self.docs_base}/{page}:{marker.line}:1: rendering this marker failed: "
+                                  f"{type(err).__name__}: {err}{where}") from err
+
+    def check_pages(self, config) -> tuple[list[tuple[str, Marker]], list[Problem], list[Problem]]:
+        """Read every page's source: its markers, and the problems, as errors and warnings."""
+        checker = SiteChecker(self.catalog)
+        markers: list[tuple[str, Marker]] = []
+        errors: list[Problem] = []
+        warnings: list[Problem] = []
+        for file in sorted(get_files(config).documentation_pages(), key=lambda f: f.src_uri):
+            found, notes = scan_page(file.content_string, self.catalog)
+            markers += [(file.src_uri, marker) for marker in found]
+            for note in notes + checker.record(file.src_uri, found):
+                problem = Problem(f"{self.docs_base}/{file.src_uri}", note.line, note.col, note.message, note.fix)
+                (errors if note.error else warnings).append(problem)
+        if self.config.checks_undocumented != "ignore":
+            warnings += [Problem(self.catalog.source, e.line, 3, f"endpoint '{e.id}' is documented nowhere",
+                                 f"add <!-- endpoint {e.id} --> to {self.docs_base}/{e.page}")
+                         for e in checker.undocumented()]
+        return markers, errors, warnings
 
     # -100: after other plugins changed the Markdown, right before it is rendered.
     @event_priority(-100)
     def on_page_markdown(self, markdown, *, page, config, files):
         if not self.config.enabled:
             return markdown
-        src = page.file.src_uri
-        self.sources[src] = markdown
-        markers, notes = scan_page(markdown, self.catalog)
-        self._warn(src, notes + self.checker.record(src, markers))
-        self.extension.setConfig("page", src)
+        self.sources[page.file.src_uri] = markdown
+        self.extension.setConfig("page", page.file.src_uri)
         return markdown
 
     def on_page_content(self, html, *, page, config, files):
@@ -142,16 +172,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                         f"{match.group(0)} (put the marker on a line of its own, outside lists and HTML blocks)")
         return html
 
-    def on_env(self, env, *, config, files):
-        # Needs every page; a --dirty build sees only some, so it would report false gaps.
-        if not self.config.enabled or self.is_dirty or self.config.checks_undocumented == "ignore":
-            return env
-        for endpoint in self.checker.undocumented():
-            log.warning(f"{self.catalog.source}:{endpoint.line}:3: endpoint '{endpoint.id}' is documented nowhere "
-                        f"(add <!-- endpoint {endpoint.id} --> to {self.docs_base}/{endpoint.page})")
-        return env
-
     def on_serve(self, server, *, config, builder):
         if self.config.enabled:
             server.watch(self.config.catalog_file)
+            server.builder = GuardedBuilder(server.builder, config.site_dir)
         return server
