@@ -76,3 +76,30 @@ def test_rendered_fragments_are_reused_until_a_template_changes(tiny, build):
     assert list((tiny / ".cache" / "mastodon_catalog").glob("fragments-*"))
     template.write_text(template.read_text().replace("First wording", "Second wording"))
     assert "Second wording" in build(tiny).page("methods/apps/index.html").get_text()
+
+
+def test_reading_the_cache_runs_no_code(tmp_path):
+    """A cache entry is data: a pickle planted under the right name is ignored, not executed."""
+    import pickle
+
+    cache = DiskCache(tmp_path / "cache")
+    cache.catalog(TINY_CATALOG, "data/endpoints.yaml", PAGES)
+    entry = next((tmp_path / "cache").glob("catalog-*"))
+    marker = tmp_path / "pwned"
+
+    class Payload:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    entry.write_bytes(pickle.dumps(Payload()))
+    assert "accounts/block" in cache.catalog(TINY_CATALOG, "data/endpoints.yaml", PAGES).by_id
+    assert not marker.exists()
+    assert entry.read_bytes().startswith(b"{")  # replaced by a JSON snapshot
+
+
+def test_the_snapshot_of_the_real_catalog_is_the_catalog():
+    from conftest import ROOT
+    from mastodon_catalog.core import load_catalog, snapshot
+
+    catalog = load_catalog(ROOT / "data" / "endpoints.yaml")
+    assert snapshot.load(snapshot.dump(catalog)) == catalog

@@ -97,3 +97,22 @@ def test_every_catalog_page_is_in_the_navigation(site):
     linked = {a["href"].rstrip("/").removeprefix("./") for a in nav}
     for endpoint_page in {e.page for e in CATALOG.endpoints}:
         assert endpoint_page.removesuffix(".md") in linked, endpoint_page
+
+
+@pytest.mark.parametrize("line, message", [  # a warning (fatal under strict) and an error
+    ("**OAuth:** User token + `read`", "content/methods/apps.md:{n}:1: hand-typed OAuth line (drift from the catalog)"),
+    ("<!-- endpoint apps/registr -->", "content/methods/apps.md:{n}:1: marker names unknown endpoint 'apps/registr'"),
+])
+def test_a_plain_build_of_this_site_is_strict(tmp_path, line, message):
+    """mkdocs.yml makes strict the default: a writer's slip fails `mkdocs build` with no flag."""
+    copy = tmp_path / "site-source"
+    copy.mkdir()
+    for part in ("mkdocs.yml", "content", "data", "overrides"):
+        (shutil.copytree if (ROOT / part).is_dir() else shutil.copy)(ROOT / part, copy / part)
+    apps = copy / "content/methods/apps.md"
+    lines = apps.read_text().splitlines() + ["", line]
+    apps.write_text("\n".join(lines) + "\n")
+    result = mkdocs_build(copy)
+    assert result.returncode == 1
+    assert message.format(n=len(lines)) in result.stderr
+    assert "Traceback" not in result.stderr and not (copy / "site").exists()

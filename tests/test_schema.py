@@ -38,3 +38,16 @@ def test_schema_is_shipped_in_the_package():
     import mastodon_catalog
 
     assert (Path(mastodon_catalog.__file__).parent / "schema" / "endpoints.schema.json").is_file()
+
+
+def test_schema_patterns_are_the_loaders():
+    from mastodon_catalog.core.loader import PATTERNS
+
+    defs = SCHEMA["$defs"]
+    assert {
+        "id": defs["endpoint"]["properties"]["id"]["pattern"],
+        "anchor": defs["endpoint"]["properties"]["anchor"]["pattern"],
+        "scope": defs["scopeName"]["pattern"],
+        "param": defs["parameter"]["properties"]["name"]["pattern"],
+        "path": defs["endpoint"]["properties"]["path"]["pattern"],
+    } == {kind: pattern for kind, (pattern, _) in PATTERNS.items()}

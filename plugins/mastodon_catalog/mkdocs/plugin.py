@@ -108,7 +108,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         for path, build in outputs.items():
             if path:
                 content = cache.text(path.replace("/", "_"), parts, lambda build=build: json.dumps(
-                    build(), ensure_ascii=False, separators=(",", ":")))
+                    build(), ensure_ascii=False, allow_nan=False, separators=(",", ":")))
                 files.append(File.generated(config, path, content=content))
         return files
 
