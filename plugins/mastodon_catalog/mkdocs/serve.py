@@ -62,7 +62,7 @@ class GuardedBuilder:
         try:
             self.builder(config) if config is not None else self.builder()
         except Exception as err:  # noqa: BLE001 - whatever failed, the server must go on serving
-            message = "\n".join(heard.messages + [getattr(err, "message", None) or str(err) or type(err).__name__])
+            message = "\n".join(heard.messages) or getattr(err, "message", None) or str(err) or type(err).__name__
             log.error("The rebuild failed; still serving the last good build.")
             show_error(self.site_dir, message)
             self.failed = True
