@@ -16,6 +16,9 @@ FIELDS = ["scopes", "endpoints", "name", "summary", "added", "grants", "deprecat
 VALUES = ["public", "app", "user", "read", "write:accounts", "GET", "POST", "/api/v1/x/:id", "4.3.0", "4.3",
           "added", "removed", "path", "query", "form", "string", "array", "methods/apps.md", ":id", ""]
 
+# What YAML allows and the catalog refuses: tags, aliases, dates, non-finite numbers, merge keys.
+ODD = [": !!binary aGk=", ": &a [1, 2]", ": *a", ": .inf", ": 2024-01-01", ": yes", ": 0x1F", "<<: {a: 1}",
+       ": !!python/object:os.system {}", ": !local x", ": !!set {a}", ": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"]
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=12),
                     st.sampled_from(VALUES))
 documents = st.recursive(
@@ -70,7 +73,7 @@ def test_mutated_valid_catalog(data):
             lines[index] = data.draw(st.text(max_size=40))
         elif action == "insert":
             lines.insert(index, " " * data.draw(st.integers(0, 8)) + data.draw(st.sampled_from(FIELDS + VALUES))
-                         + data.draw(st.sampled_from([":", ": x", "", ": [", ": {", " - "])))
+                         + data.draw(st.sampled_from([":", ": x", "", ": [", ": {", " - ", *ODD])))
         elif action == "cut":
             lines[index] = lines[index][: data.draw(st.integers(0, len(lines[index])))]
         else:
