@@ -171,30 +171,13 @@ def fetch(url: str) -> str:
 
 
 def test_serve_rebuilds_when_the_catalog_changes(tiny):
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=tiny, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
-    )
-    url = f"http://127.0.0.1:{port}/methods/apps/"
+    server, base = serve(tiny)
+    url = f"{base}/methods/apps/"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                assert "Check that an app token is valid." in fetch(url)
-                break
-            except (OSError, AssertionError):
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail("mkdocs serve did not come up")
-                time.sleep(0.2)
+        wait_for(url, "Check that an app token is valid.", server, "mkdocs serve did not come up")
         catalog = tiny / "data/endpoints.yaml"
         catalog.write_text(catalog.read_text().replace("Check that an app token is valid.", "Freshly edited summary."))
-        deadline = time.monotonic() + 60
-        while "Freshly edited summary." not in fetch(url):
-            if time.monotonic() > deadline:
-                pytest.fail("the page was not rebuilt after the catalog changed")
-            time.sleep(0.2)
+        wait_for(url, "Freshly edited summary.", server, "the page was not rebuilt after the catalog changed")
     finally:
         server.terminate()
         server.wait(timeout=10)
