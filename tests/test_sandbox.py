@@ -2,9 +2,14 @@
 
 import base64
 import hashlib
+import http.client
+import json
 import re
 import secrets
+import subprocess
+import sys
 import time
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -60,8 +65,8 @@ def authorize(server, app, scope="read", user=("alice", "alice-password"), appro
     return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}, location
 
 
-def token(server, app, **form):
-    return requests.post(f"{server.url}/oauth/token", data={
+def token(server, app, headers=None, **form):
+    return requests.post(f"{server.url}/oauth/token", headers=headers, data={
         "client_id": app["client_id"], "client_secret": app["client_secret"], **form})
 
 
@@ -120,14 +125,92 @@ def test_register_rejects_unknown_scopes_and_bad_redirects(sandbox):
     assert bad_scope.status_code == 422 and bad_scope.json()["error"].startswith("Validation failed")
     bad_uri = post(sandbox, "/api/v1/apps", data={"client_name": "x", "redirect_uris": "javascript:alert(1)"})
     assert bad_uri.status_code == 422
-    assert bad_uri.json() == {
-        "error": "Validation failed: "  # Mastodon's wording follows
-                 "Redirect URI must be an absolute URI."}
+    assert bad_uri.json() == {  # Doorkeeper's wording: Mastodon forbids the scheme, and it is opaque
+        "error": "Validation failed: Redirect URI is forbidden by the server., Redirect URI must specify a scheme."}
+    relative = post(sandbox, "/api/v1/apps", data={"client_name": "x", "redirect_uris": "/callback"})
+    assert relative.json() == {"error": "Validation failed: Redirect URI must be an absolute URI."}
 
 
 def test_instance_endpoints_are_public_with_a_version(sandbox):
     assert get(sandbox, "/api/v2/instance").json()["version"] == "4.7.0"
     assert get(sandbox, "/api/v1/instance").json()["version"] == "4.7.0"
+
+
+def test_a_trailing_or_doubled_slash_routes_like_rails_without_a_redirect(sandbox):
+    # Mastodon.py asks for /api/v1/instance/ and /api/v2/instance/
+    for path in ("/api/v1/instance/", "/api/v2/instance/", "//api//v1/timelines/public/", "/api/v1/statuses/100001/",
+                 "/.well-known/oauth-authorization-server/"):
+        answer = get(sandbox, path, allow_redirects=False)
+        assert answer.status_code == 200, path
+    app = register(sandbox)
+    assert post(sandbox, "/oauth/token/", data={"grant_type": "client_credentials", "client_id": app["client_id"],
+                                                "client_secret": app["client_secret"]}).status_code == 200
+
+
+def types_of(body: dict, fields: dict) -> dict:
+    """The fields of `fields` whose value in `body` is missing or of another type."""
+    return {k: type(body.get(k, ...)).__name__ for k, kind in fields.items() if not isinstance(body.get(k, ...), kind)}
+
+
+OPTIONAL_STR = (str, type(None))
+ACCOUNT = {  # REST::AccountSerializer at 4.7.0, for a local account
+    "id": str, "username": str, "acct": str, "display_name": str, "locked": bool, "bot": bool, "discoverable": bool,
+    "indexable": bool, "group": bool, "created_at": str, "note": str, "url": str, "uri": str, "avatar": str,
+    "avatar_static": str, "avatar_description": str, "header": str, "header_static": str, "header_description": str,
+    "followers_count": int, "following_count": int, "statuses_count": int, "last_status_at": OPTIONAL_STR,
+    "hide_collections": bool, "show_media": bool, "show_media_replies": bool, "show_featured": bool, "emojis": list,
+    "noindex": bool, "roles": list, "fields": list, "feature_approval": dict,
+}
+
+
+def test_accounts_carry_the_serializer_fields(sandbox):
+    status = get(sandbox, "/api/v1/statuses/100001").json()
+    account = status["account"]
+    assert types_of(account, ACCOUNT) == {}
+    assert account["indexable"] is True and re.fullmatch(r"\d{4}-\d\d-\d\d", account["last_status_at"])
+    assert account["feature_approval"] == {"automatic": ["public"], "manual": [], "current_user": "denied"}
+    assert account["statuses_count"] == sum(s.account.id == account["id"] for s in sandbox.store.statuses.values())
+    assert types_of(status, {"quotes_count": int, "quote_approval": dict, "tagged_collections": list}) == {}
+    assert "favourited" not in status  # only for a signed-in viewer
+
+
+def test_the_signed_in_account_has_role_and_source(sandbox):
+    me = get(sandbox, "/api/v1/accounts/verify_credentials", user_token(sandbox, register(sandbox))).json()
+    assert types_of(me, {**ACCOUNT, "source": dict, "role": dict}) == {}
+    assert types_of(me["source"], {
+        "privacy": str, "sensitive": bool, "language": OPTIONAL_STR, "note": str, "fields": list,
+        "follow_requests_count": int, "hide_collections": bool, "discoverable": bool, "indexable": bool,
+        "attribution_domains": list, "quote_policy": str}) == {}
+    assert me["source"]["note"] == "Alice Example's profile"  # plain text, where `note` is HTML
+    assert me["role"] == {"id": "-99", "name": "", "permissions": "65536", "color": "", "highlighted": False,
+                          "collection_limit": 10}
+    assert me["feature_approval"]["current_user"] == "automatic"
+
+
+def test_instance_configuration_as_typed_clients_read_it(sandbox, legacy):
+    v2 = get(sandbox, "/api/v2/instance").json()
+    config = v2["configuration"]
+    assert types_of(config, {"urls": dict, "vapid": dict, "accounts": dict, "statuses": dict,
+                             "media_attachments": dict, "polls": dict, "translation": dict,
+                             "timelines_access": dict, "limited_federation": bool}) == {}
+    assert config["statuses"] == {"max_characters": 500, "max_media_attachments": 4, "characters_reserved_per_url": 23}
+    assert types_of(config["urls"], {"streaming": str, "status": OPTIONAL_STR, "about": str, "privacy_policy": str,
+                                     "terms_of_service": OPTIONAL_STR}) == {}
+    assert isinstance(config["vapid"]["public_key"], str) and config["translation"] == {"enabled": False}
+    assert config["accounts"]["max_featured_tags"] == 10 and config["accounts"]["max_pinned_statuses"] == 5
+    assert types_of(config["media_attachments"], {
+        "description_limit": int, "image_matrix_limit": int, "image_size_limit": int, "supported_mime_types": list,
+        "video_frame_rate_limit": int, "video_matrix_limit": int, "video_size_limit": int}) == {}
+    assert config["polls"] == {"max_options": 4, "max_characters_per_option": 50, "min_expiration": 300,
+                               "max_expiration": 2629746}
+    assert v2["api_versions"] == {"mastodon": 11}  # 4.7.0's level
+    assert types_of(v2, {"icon": list, "thumbnail": dict, "registrations": dict, "usage": dict, "contact": dict}) == {}
+    v1 = get(sandbox, "/api/v1/instance").json()
+    assert set(v1["configuration"]) == {"accounts", "statuses", "media_attachments", "polls"}
+    assert v1["configuration"]["statuses"]["max_characters"] == 500 and isinstance(v1["thumbnail"], str)
+    old = get(legacy, "/api/v2/instance").json()  # 4.2 knew none of the 4.3 additions
+    assert "api_versions" not in old and "vapid" not in old["configuration"] and "icon" not in old
+    assert old["configuration"]["statuses"]["max_characters"] == 500
 
 
 # -- tokens -------------------------------------------------------------------------------
@@ -141,6 +224,13 @@ def test_app_token_and_verify_credentials(sandbox):
     verified = get(sandbox, "/api/v1/apps/verify_credentials", body["access_token"])
     assert verified.status_code == 200 and verified.json()["name"] == "Test client"
     assert "client_secret" not in verified.json()
+
+
+def test_oauth_answers_under_another_host_name(sandbox):
+    # e.g. a hosts-file alias for 127.0.0.1: Authlib alone would refuse plain http there with a 500
+    app = register(sandbox)
+    answer = token(sandbox, app, grant_type="client_credentials", headers={"Host": "sandbox.test"})
+    assert answer.status_code == 200, answer.text
 
 
 def test_token_reuse_for_same_app_user_and_scopes(sandbox):
@@ -316,6 +406,59 @@ def test_post_status_needs_text(sandbox):
     assert blank.status_code == 422 and blank.json() == {"error": "Validation failed: Text can't be blank"}
     made = post(sandbox, "/api/v1/statuses", tok, json={"status": "<b>hi</b>", "visibility": "private"})
     assert made.status_code == 200 and made.json()["content"] == "<p>&lt;b&gt;hi&lt;/b&gt;</p>"
+
+
+def test_status_length_is_limited_like_mastodon(sandbox):
+    tok = user_token(sandbox, register(sandbox), "write:statuses")
+    assert post(sandbox, "/api/v1/statuses", tok, data={"status": "é" * 500}).status_code == 200
+    too_long = post(sandbox, "/api/v1/statuses", tok, data={"status": "x" * 490, "spoiler_text": "y" * 11})
+    assert too_long.status_code == 422
+    assert too_long.json() == {"error": "Validation failed: Text character limit of 500 exceeded"}
+    url = "https://example.com/" + "a" * 600  # a URL counts as 23 characters
+    assert post(sandbox, "/api/v1/statuses", tok, data={"status": f"see {url}"}).status_code == 200
+
+
+def raw_post(server, path, headers, body=b""):
+    """A request whose headers need not match its body, which `requests` will not send."""
+    parts = urlsplit(server.url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    connection.putrequest("POST", path)
+    for name, value in headers.items():
+        connection.putheader(name, value)
+    connection.endheaders(body)
+    answer = connection.getresponse()
+    return answer.status, json.loads(answer.read())
+
+
+def test_request_size_limits_answer_json(sandbox):
+    # nginx's client_max_body_size 99m: refused from the Content-Length alone, before the body is read
+    assert raw_post(sandbox, "/api/v1/statuses", {"Content-Type": "application/json",
+                                                  "Content-Length": str(99 * 2**20 + 1)}, b"{}") == (
+        413, {"error": "Content Too Large"})
+    # Rack's query parser: a form body over 4 MiB
+    form = post(sandbox, "/api/v1/apps", data={"client_name": "x" * (4 * 2**20)})
+    assert form.status_code == 400 and form.json() == {"error": "Bad Request"}
+    # Rails parses JSON to a depth of 100, and not invalid JSON
+    def send_json(text):
+        return requests.post(f"{sandbox.url}/api/v1/apps", data=text, headers={"Content-Type": "application/json"})
+
+    for body in ("[" * 101 + "]" * 101, '{"client_name": '):
+        refused = send_json(body)
+        assert refused.status_code == 400 and refused.json() == {"error": "Bad Request"}
+    assert send_json("[" * 100 + "]" * 100).status_code == 422
+
+
+def test_wrong_verb_is_a_json_404(sandbox):
+    assert get(sandbox, "/api/v1/apps").json() == {"error": "Record not found"}
+    assert get(sandbox, "/oauth/token").json() == {"error": "Not Found"}
+
+
+def test_only_loopback_addresses():
+    with pytest.raises(ValueError, match="loopback"):
+        Sandbox("0.0.0.0")
+    cli = subprocess.run([sys.executable, "-m", "sandbox", "--host", "192.0.2.1"], capture_output=True, text=True,
+                         cwd=Path(__file__).parent, timeout=60)
+    assert cli.returncode == 2 and "argument --host: '192.0.2.1' is not a loopback address" in cli.stderr
 
 
 def test_private_status_needs_the_author(sandbox):

@@ -2,12 +2,20 @@
 
 import argparse
 
-from .server import Sandbox
+from .server import Sandbox, loopback
+
+
+def loopback_host(value: str) -> str:
+    if not loopback(value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a loopback address; the sandbox has seeded passwords "
+                                         "and no TLS, so it listens on 127.0.0.1, ::1 or localhost only")
+    return value
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="sandbox", description="A Mastodon-compatible instance on loopback.")
-    parser.add_argument("--host", default="127.0.0.1", help="loopback address to listen on")
+    parser.add_argument("--host", default="127.0.0.1", type=loopback_host,
+                        help="loopback address to listen on (127.0.0.0/8, ::1 or localhost)")
     parser.add_argument("--port", type=int, default=3000)
     parser.add_argument("--legacy", action="store_true",
                         help="behave like an older or non-Mastodon server (no metadata document, PKCE ignored, "

@@ -5,10 +5,13 @@ from __future__ import annotations
 import secrets
 import time
 
+import flask
 from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector
+from authlib.integrations.flask_oauth2.requests import FlaskOAuth2Payload, FlaskOAuth2Request
 from authlib.oauth2 import OAuth2Error
-from authlib.oauth2.rfc6749 import grants
-from authlib.oauth2.rfc6749.errors import InvalidRequestError, InvalidScopeError
+from authlib.oauth2.rfc6749 import OAuth2Request, grants
+from authlib.oauth2.rfc6749.authenticate_client import authenticate_client_secret_basic
+from authlib.oauth2.rfc6749.errors import InvalidRequestError, InvalidScopeError, UnsupportedResponseTypeError
 from authlib.oauth2.rfc6750 import BearerTokenValidator
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
@@ -51,6 +54,46 @@ class MastodonCodeChallenge(CodeChallenge):
 
     def get_authorization_code_challenge_method(self, authorization_code):
         return authorization_code.code_challenge_method
+
+
+class LoopbackRequest(FlaskOAuth2Request):
+    """Authlib takes plain http only on a URL that names a loopback host. The sandbox listens on
+    loopback only, so a Host header with another name (a hosts-file alias, a forwarded port) must
+    not turn each OAuth request into a 500."""
+
+    def __init__(self, request):
+        OAuth2Request.__init__(self, method=request.method, uri="http://127.0.0.1" + request.full_path,
+                               headers=request.headers)
+        self._request, self.payload = request, FlaskOAuth2Payload(request)
+
+
+class MastodonServer(AuthorizationServer):
+    def create_oauth2_request(self, request):
+        return LoopbackRequest(flask.request)
+
+    def get_authorization_grant(self, request):
+        try:
+            return super().get_authorization_grant(request)
+        except ValueError:
+            # Authlib puts an unsupported response_type into the error description and then refuses
+            # to build the error if the value holds characters RFC 6749 forbids there; so build it
+            # without one, redirecting as Authlib would.
+            client = self.query_client(request.payload.client_id or "")
+            asked, back = request.payload.redirect_uri, None
+            if client and asked:
+                back = asked if client.check_redirect_uri(asked) else None
+            elif client:
+                back = client.get_default_redirect_uri()
+            raise UnsupportedResponseTypeError(request.payload.response_type, redirect_uri=back) from None
+
+
+def lenient_basic(query_client, request):
+    """Authlib's HTTP Basic client authentication, except that a malformed header (`Basic` alone,
+    bytes that are not UTF-8) is no credentials instead of an exception, as with Doorkeeper."""
+    try:
+        return authenticate_client_secret_basic(query_client, request)
+    except ValueError:
+        return None
 
 
 PLACEHOLDER = "placeholder-app-token"  # what some non-Mastodon servers hand out for client credentials
@@ -104,8 +147,9 @@ def build_oauth(app, store: Store, *, legacy: bool, code_lifetime: float, placeh
     def save_token(token_data, request):
         pass  # generate_token already stored it (so that reuse can find it)
 
-    server = AuthorizationServer(app, query_client=query_client, save_token=save_token)
+    server = MastodonServer(app, query_client=query_client, save_token=save_token)
     server.register_token_generator("default", generate_token)
+    server.register_client_auth_method("client_secret_basic", lenient_basic)
     server.register_grant(AuthorizationCode, [MastodonCodeChallenge(ignore=legacy)])
     server.register_grant(ClientCredentials)
 

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import html
+import ipaddress
+import json
+import re
 import secrets
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from urllib.parse import urlencode, urlsplit
 
 from authlib.common.errors import AuthlibHTTPError
 from authlib.oauth2.rfc6750.errors import InsufficientScopeError
 from flask import Flask, Response, g, jsonify, redirect, render_template_string, request, session
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.serving import make_server
 
 from .oauth import build_oauth
 from .scopes import ALL_SCOPES, LEGACY_SCOPES
-from .store import OOB, App, Store, Token
+from .store import OOB, App, Store, Token, same_secret
 
 API_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
 EXPOSED = "Link, Mastodon-Async-Refresh, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id"
@@ -24,6 +28,111 @@ INVALID_TOKEN = "The access token is invalid"
 OUTSIDE_SCOPES = "This action is outside the authorized scopes"
 NEEDS_USER = "This method requires an authenticated user"
 NEEDS_APP = "This method requires an client credentials authentication"  # sic, as Mastodon sends it
+JSON_ERROR_PATHS = ("/api/", "/oauth/token", "/oauth/revoke", "/oauth/userinfo")  # the rest are browser pages
+
+# Request-size limits of a Mastodon install: nginx's client_max_body_size 99m (dist/nginx.conf)
+# answers 413; Rack's query parser refuses a form body over 4 MiB and Rails' JSON parser one
+# nested deeper than 100 (JSON.parse's max_nesting), both a 400.
+MAX_BODY = 99 * 2**20
+FORM_LIMIT = 4 * 2**20
+JSON_DEPTH = 100
+BIGINT = 2**63 - 1  # every id is a bigint
+
+# What REST::InstanceSerializer reports; the same constants bound what the sandbox accepts.
+MAX_CHARS, URL_CHARS = 500, 23  # StatusLengthValidator
+STATUSES = {"max_characters": MAX_CHARS, "max_media_attachments": 4, "characters_reserved_per_url": URL_CHARS}
+MEDIA = {
+    "supported_mime_types": [
+        "image/jpeg", "image/png", "image/gif", "image/heic", "image/heif", "image/webp", "image/avif",
+        "video/webm", "video/mp4", "video/quicktime", "video/ogg", "audio/wave", "audio/wav", "audio/x-wav",
+        "audio/x-pn-wave", "audio/vnd.wave", "audio/ogg", "audio/vorbis", "audio/mpeg", "audio/mp3", "audio/webm",
+        "audio/flac", "audio/aac", "audio/m4a", "audio/x-m4a", "audio/mp4", "audio/3gpp", "video/x-ms-asf"],
+    "image_size_limit": 16 * 2**20, "image_matrix_limit": 33_177_600, "video_size_limit": 99 * 2**20,
+    "video_frame_rate_limit": 120, "video_matrix_limit": 8_294_400,
+}
+POLLS = {"max_options": 4, "max_characters_per_option": 50, "min_expiration": 300, "max_expiration": 2_629_746}
+# Shaped like a P-256 public key; the sandbox sends no Web Push.
+VAPID_KEY = "BC5X3M-LjWxwUR2SZZOroAbmBXeDEyx7-PCLJTaSS5mWN4dkpLeCmLUI0dpIkbDeK5XIDVB7-8D9WjtqcH3cxfA="
+
+URL_TEXT = re.compile(r"https?://\S+", re.IGNORECASE)
+REMOTE_MENTION = re.compile(r"@(\w+)@[\w.-]+\w")
+URI_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")  # what Ruby's URI.parse accepts
+
+
+def loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def to_i(value: str | None) -> int:
+    """Ruby's String#to_i, as Rails casts a limit or an id: the leading digits, else 0. Capped at
+    a bigint, which also spares Python converting thousands of digits."""
+    match = re.match(r"\s*([-+]?)(\d+)", value or "", re.ASCII)
+    if not match:
+        return 0
+    number = min(int(match[2]), BIGINT) if len(match[2]) <= 19 else BIGINT
+    return -number if match[1] == "-" else number
+
+
+def nesting(value) -> int:
+    """How deep arrays and objects nest, counted without recursion (the body may be very deep)."""
+    depth, level = 0, [value]
+    while containers := [v for v in level if isinstance(v, (dict, list))]:
+        depth += 1
+        level = [c for v in containers for c in (v.values() if isinstance(v, dict) else v)]
+    return depth
+
+
+def countable_length(text: str, spoiler: str) -> int:
+    """StatusLengthValidator: a URL counts as 23 characters and a remote mention as its local part.
+    (Mastodon counts grapheme clusters; code points are close enough here.)"""
+    return len(spoiler) + len(REMOTE_MENTION.sub(r"@\1", URL_TEXT.sub("x" * URL_CHARS, text)))
+
+
+def redirect_uri_problems(uri: str) -> list[str]:
+    """Doorkeeper's RedirectUriValidator with Mastodon's forbid_redirect_uri, its messages as sent."""
+    if uri in (OOB, OOB + ":auto"):
+        return []
+    try:
+        parts = urlsplit(uri)  # raises on a broken IPv6 host such as `http://[`
+    except ValueError:
+        return ["must be a valid URI."]
+    port = parts.netloc.rpartition("@")[2].rpartition("]")[2].partition(":")[2]
+    if not URI_CHARS.fullmatch(uri) or not port.isdigit() and port:
+        return ["must be a valid URI."]
+    scheme, rest = parts.scheme.lower(), uri[len(parts.scheme) + 1:]
+    problems = []
+    if scheme in ("data", "vbscript", "javascript"):
+        problems.append("is forbidden by the server.")
+    if "#" in uri:
+        problems.append("cannot contain a fragment.")
+    if scheme == "localhost" or (scheme and rest and not rest.startswith("/")):  # an opaque URI
+        problems.append("must specify a scheme.")
+    if not scheme and not parts.netloc:
+        problems.append("must be an absolute URI.")
+    if scheme in ("http", "https") and not parts.hostname:
+        problems.append("must be a valid URI.")
+    return problems
+
+
+def web_url(value: str) -> bool:
+    """Mastodon's URLValidator: an http or https URL with a host."""
+    try:
+        parts = urlsplit(value)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False
+
+
+def rails_paths(wsgi_app):
+    """Rails' router squeezes repeated slashes and drops a trailing one, so `/api/v1/instance/`
+    is `/api/v1/instance` (no redirect); Mastodon.py sends the slash."""
+    def normalised(environ, start_response):
+        environ["PATH_INFO"] = re.sub("/+", "/", environ.get("PATH_INFO") or "/").rstrip("/") or "/"
+        return wsgi_app(environ, start_response)
+    return normalised
 
 
 class ApiError(Exception):
@@ -80,7 +189,10 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
     call accepts, as some other implementations do."""
     app = Flask("sandbox")
     app.secret_key = secrets.token_bytes(32)
-    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    # Rack has no per-field limit on multipart text, and refuses over 4096 parts with a 413, as Werkzeug does.
+    app.config.update(SESSION_COOKIE_SAMESITE="Lax", MAX_CONTENT_LENGTH=MAX_BODY, MAX_FORM_MEMORY_SIZE=None,
+                      MAX_FORM_PARTS=4096)
+    app.wsgi_app = rails_paths(app.wsgi_app)
     store = store or Store()
     app.extensions["sandbox_store"] = store
     scopes_supported = LEGACY_SCOPES if legacy else ALL_SCOPES
@@ -107,9 +219,9 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
             if request.headers.get("Access-Control-Request-Headers"):
                 headers["Access-Control-Allow-Headers"] = request.headers["Access-Control-Request-Headers"]
             return Response(status=200, headers=headers)
+        read_body()
         if request.path.startswith("/api/"):
-            auth = request.headers.get("Authorization", "")
-            key = auth.split(None, 1)[1] if auth.lower().startswith("bearer ") else "ip:" + (request.remote_addr or "")
+            key = token_string() or "ip:" + (request.remote_addr or "")
             now = time.time()
             window_start, used = counters.get(key, (now, 0))
             if now - window_start >= 300:
@@ -144,12 +256,41 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
             response.headers["WWW-Authenticate"] = error.www
         return response
 
-    @app.errorhandler(404)
-    def not_found(_):
+    def not_found(_=None):
         if request.path.startswith("/api/"):
             return jsonify({"error": "Record not found"}), 404
+        if request.path.startswith(JSON_ERROR_PATHS):  # a wrong verb on an OAuth endpoint: Rails' JSON 404
+            return jsonify({"error": "Not Found"}), 404
         return Response("<!doctype html><title>404</title><h1>The page you are looking for isn't here.</h1>",
                         404, content_type="text/html")
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(_):
+        return api_error(ApiError(413, "Content Too Large"))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code in (404, 405):  # Rails routes an unknown path or verb to its catch-all 404
+            return not_found()
+        if request.path.startswith(JSON_ERROR_PATHS):
+            return api_error(ApiError(error.code or 400, error.name))
+        return error
+
+    def read_body() -> None:
+        """The size limits, then a JSON body parsed as Rails parses it (into g.json)."""
+        size = request.content_length or 0
+        if size > MAX_BODY:
+            raise ApiError(413, "Content Too Large")
+        if request.mimetype == "application/x-www-form-urlencoded" and size > FORM_LIMIT:
+            raise ApiError(400, "Bad Request")
+        g.json = None
+        if request.mimetype == "application/json" and request.get_data().strip():
+            try:
+                g.json = json.loads(request.get_data())
+            except (ValueError, RecursionError):
+                raise ApiError(400, "Bad Request") from None
+            if nesting(g.json) > JSON_DEPTH:
+                raise ApiError(400, "Bad Request")
 
     # -- authentication helpers -----------------------------------------------------------
 
@@ -157,30 +298,33 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
         return f'Bearer realm="Doorkeeper", error="{code}", error_description="{description}"'
 
     def token_string() -> str | None:
-        auth = request.headers.get("Authorization")
-        if auth:
-            return auth
-        param = request.values.get("access_token") or request.values.get("bearer_token")
-        return f"Bearer {param}" if param else None
+        """The token as Doorkeeper finds it: an `Authorization: Bearer` header, else an access_token
+        or bearer_token parameter. A blank one counts as none, and so does another scheme."""
+        auth = request.headers.get("Authorization", "")
+        found = (auth[7:] if auth[:7].lower() == "bearer " else None,
+                 request.values.get("access_token"), request.values.get("bearer_token"))
+        return next((value for value in found if value and value.strip()), None)
 
     def authorize(*scopes: str, optional: bool = False) -> Token | None:
         """doorkeeper_authorize! (any listed scope passes) or, with optional=True,
         authorize_if_got_token!: the scope is checked only when a token is sent."""
-        auth = token_string()
-        if not auth and optional:
+        sent = token_string()
+        if not sent and optional:
             return None
 
         class Carrier:  # what Authlib's ResourceProtector reads
-            headers = {"Authorization": auth} if auth else {}
+            headers = {"Authorization": f"Bearer {sent}"} if sent else {}
 
         try:
-            return protector.validate_request(list(scopes) or None, Carrier())
+            token = protector.validate_request(list(scopes) or None, Carrier())
         except InsufficientScopeError:
             raise ApiError(403, OUTSIDE_SCOPES, bearer("insufficient_scope", OUTSIDE_SCOPES)) from None
         except AuthlibHTTPError:  # missing, malformed, unknown or revoked token
-            known = store.tokens.get((auth or "").split(" ")[-1])
+            known = store.tokens.get(sent or "")
             message = "The access token was revoked" if known and known.revoked else INVALID_TOKEN
             raise ApiError(401, message, bearer("invalid_token", message)) from None
+        g.viewer = token.user.account if token.user else None
+        return token
 
     def require_user(token: Token | None):
         if token is None or token.user is None:
@@ -188,13 +332,18 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
         return token.user
 
     def params() -> dict:
-        body = request.get_json(silent=True) if request.is_json else None
+        body = g.get("json")
         return body if isinstance(body, dict) else request.form.to_dict(flat=True)
 
-    def text(data: dict, key: str) -> str:
+    def viewer():
+        return g.get("viewer")
+
+    def text(data: dict, key: str, strip: bool = True) -> str:
         """A string parameter; anything else is dropped, as Rails' strong parameters drop it."""
         value = data.get(key)
-        return value.strip() if isinstance(value, str) else ""
+        if not isinstance(value, str):
+            return ""
+        return value.strip() if strip else value
 
     # -- discovery and instance -----------------------------------------------------------
 
@@ -219,29 +368,57 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
 
     @app.get("/api/v2/instance")
     def instance_v2():
+        """REST::InstanceSerializer; legacy mode drops what 4.3 and later added."""
+        root = base()
+        configuration = {
+            "urls": {"streaming": "ws://" + request.host, "status": None, "about": root + "/about",
+                     "privacy_policy": root + "/privacy-policy", "terms_of_service": None},
+            "vapid": {"public_key": VAPID_KEY},
+            "accounts": {"max_display_name_length": 40, "max_note_length": 500, "max_avatar_description_length": 150,
+                         "max_header_description_length": 150, "max_featured_tags": 10, "max_pinned_statuses": 5,
+                         "max_profile_fields": 4, "profile_field_name_limit": 255, "profile_field_value_limit": 255},
+            "statuses": STATUSES, "media_attachments": {"description_limit": 10_000, **MEDIA}, "polls": POLLS,
+            "translation": {"enabled": False},
+            "timelines_access": {feed: {"local": "public", "remote": "public"}
+                                 for feed in ("live_feeds", "hashtag_feeds", "trending_link_feeds")},
+            "limited_federation": False,
+        }
         body = {"domain": request.host, "source_url": "https://github.com/mastodon/mastodon", **instance_common(),
-                "usage": {"users": {"active_month": len(store.users)}}, "thumbnail": {"url": base() + "/thumb.png"},
-                "configuration": {"urls": {"streaming": "ws://" + request.host}, "statuses": {"max_characters": 500},
-                                  "accounts": {"max_featured_tags": 10}},
-                "registrations": {"enabled": True, "approval_required": False, "message": None},
+                "usage": {"users": {"active_month": len(store.users)}},
+                "thumbnail": {"url": root + "/packs/media/images/preview.png",
+                              "description": "Two smiling cartoon mastodons toss a paper plane between them."},
+                "icon": [{"src": f"{root}/packs/media/icons/android-chrome-{n}x{n}.png", "size": f"{n}x{n}"}
+                         for n in (36, 48, 72, 96, 144, 192, 256, 384, 512)],
+                "configuration": configuration,
+                "registrations": {"enabled": True, "approval_required": False, "reason_required": False,
+                                  "message": None, "min_age": None, "url": None},
+                "api_versions": {"mastodon": 11}, "wrapstodon": None,
                 "contact": {"email": "admin@sandbox.test", "account": None}, "rules": []}
-        if not legacy:
-            body["api_versions"] = {"mastodon": 7}
+        if legacy:
+            for key in ("icon", "api_versions", "wrapstodon"):
+                del body[key]
+            for key in ("vapid", "timelines_access", "limited_federation"):
+                del configuration[key]
         return jsonify(body)
 
     @app.get("/api/v1/instance")
     def instance_v1():
-        return jsonify({"uri": request.host, **instance_common(), "short_description": "Sandbox",
+        """REST::V1::InstanceSerializer, deprecated but still served."""
+        common = instance_common()
+        return jsonify({"uri": request.host, **common, "short_description": common["description"],
                         "email": "admin@sandbox.test", "urls": {"streaming_api": "ws://" + request.host},
                         "stats": {"user_count": len(store.users), "status_count": len(store.statuses),
-                                  "domain_count": 1}, "registrations": True, "approval_required": False,
-                        "invites_enabled": False, "contact_account": None, "rules": []})
+                                  "domain_count": 1}, "thumbnail": base() + "/packs/media/images/preview.png",
+                        "registrations": True, "approval_required": False, "invites_enabled": False,
+                        "configuration": {"accounts": {"max_featured_tags": 10}, "statuses": STATUSES,
+                                          "media_attachments": MEDIA, "polls": POLLS},
+                        "contact_account": None, "rules": []})
 
     # -- apps -----------------------------------------------------------------------------
 
     def app_entity(client: App, credentials: bool) -> dict:
         body = {"id": client.id, "name": client.name, "website": client.website, "scopes": client.scopes,
-                "redirect_uri": "\n".join(client.redirect_uris), "vapid_key": "BSandboxVapidKey="}
+                "redirect_uri": "\n".join(client.redirect_uris), "vapid_key": VAPID_KEY}
         if not legacy:
             body["redirect_uris"] = client.redirect_uris
         if credentials:
@@ -259,24 +436,25 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
             if legacy:
                 raise ApiError(422, "Validation failed: Redirect URI must be a string")
             raw = "\n".join(r for r in raw if isinstance(r, str))
-        uris = raw.split() if isinstance(raw, str) else []
+        raw = raw if isinstance(raw, str) else ""
+        uris = raw.split()
         scopes = (text(data, "scopes") or "read").split()
-        problems = []
-        if not name:
-            problems.append("Application name can't be blank")
-        if len(name) > 60:
-            problems.append("Application name is too long (maximum is 60 characters)")
+        website = text(data, "website") or None
+        # In the order Doorkeeper's and then Mastodon's validations run.
+        problems = [] if name else ["Application name can't be blank"]
         if not uris:
             problems.append("Redirect URI can't be blank")
-        for uri in uris:
-            parts = urlsplit(uri)
-            if uri != OOB and (not parts.scheme or parts.fragment or parts.scheme in ("javascript", "data", "vbscript")
-                               or (parts.scheme in ("http", "https") and not parts.hostname)):
-                problems.append("Redirect URI must be an absolute URI.")
-        unknown = [s for s in scopes if s not in scopes_supported]
-        if unknown:
-            problems.append("Scopes must be one of the supported scopes")
-        website = text(data, "website") or None
+        problems += [f"Redirect URI {p}" for uri in uris for p in redirect_uri_problems(uri)]
+        if any(s not in scopes_supported for s in scopes):
+            problems.append("Scopes doesn't match those configured on the server.")
+        if len(name) > 60:
+            problems.append("Application name is too long (maximum is 60 characters)")
+        if len(raw) > 2000:
+            problems.append("Redirect URI is too long (maximum is 2000 characters)")
+        if website and not web_url(website):
+            problems.append("Application website is not a valid URL")
+        if website and len(website) > 2000:
+            problems.append("Application website is too long (maximum is 2000 characters)")
         if problems:
             raise ApiError(422, "Validation failed: " + ", ".join(problems))
         client = App(store.next_id(), name, uris, scopes, website)
@@ -327,17 +505,17 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
             wanted = "/oauth/authorize"  # never an open redirect
         name = request.form.get("username", "")
         user = store.users.get(name) or next((u for u in store.users.values() if u.email == name), None)
-        if not user or not secrets.compare_digest(user.password, request.form.get("password", "")):
+        if not user or not same_secret(user.password, request.form.get("password")):
             return render_template_string(LOGIN_PAGE, next=wanted, error="Invalid username or password."), 401
         session["user"] = user.account.username
         return redirect(wanted)
 
-    @app.post("/oauth/authorize")
+    @app.route("/oauth/authorize", methods=["POST", "DELETE"])
     def decide():
         user = current_user()
         if user is None:
             return render_template_string(LOGIN_PAGE, next="/oauth/authorize", error="Your session expired."), 401
-        approve = request.form.get("_method", "").lower() != "delete"
+        approve = request.method != "DELETE" and request.form.get("_method", "").lower() != "delete"
         try:
             grant = server.get_consent_grant(end_user=user)
         except AuthlibHTTPError as error:
@@ -378,10 +556,7 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
     def verify_account():
         scopes = ("read", "read:accounts") if legacy else ("profile", "read", "read:accounts")
         user = require_user(authorize(*scopes))
-        entity = user.account.entity(base())
-        entity["source"] = {"privacy": "public", "sensitive": False, "language": "en", "note": "", "fields": [],
-                            "follow_requests_count": 0}
-        return jsonify(entity)
+        return jsonify(user.account.credential_entity(base()))
 
     @app.post("/api/v1/accounts")
     def register():
@@ -421,25 +596,18 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
                         "domain_blocking": False, "note": "", "languages": None})
 
     def page_of(items: list, path: str) -> Response:
-        """Mastodon's pagination: max_id, since_id, min_id, limit (default 20, at most 40), Link header."""
-        try:
-            limit = max(1, min(int(request.args.get("limit", 20)), 40))
-        except ValueError:
-            raise ApiError(400, "Invalid limit") from None
-        bounds = {}
-        for key in ("max_id", "since_id", "min_id"):
-            if request.args.get(key):
-                if not request.args[key].isascii() or not request.args[key].isdigit():
-                    raise ApiError(400, f"Invalid {key}")
-                bounds[key] = int(request.args[key])
+        """Mastodon's pagination: max_id, since_id, min_id, limit (default 20, at most 40), Link header.
+        Values are cast as Rails casts them, so a bad one narrows the page instead of failing."""
+        limit = min(abs(to_i(request.args["limit"])), 40) if "limit" in request.args else 20
+        bounds = {key: to_i(request.args[key]) for key in ("max_id", "since_id", "min_id") if request.args.get(key)}
         if "max_id" in bounds:
             items = [i for i in items if int(i.id) < bounds["max_id"]]
         if "since_id" in bounds:
             items = [i for i in items if int(i.id) > bounds["since_id"]]
         if "min_id" in bounds:
-            items = [i for i in items if int(i.id) > bounds["min_id"]][-limit:]
+            items = [i for i in items if int(i.id) > bounds["min_id"]][-limit:] if limit else []
         chosen = items[:limit]
-        response = jsonify([i.entity(base()) for i in chosen])
+        response = jsonify([i.entity(base(), viewer()) for i in chosen])
         if chosen:
             root = base() + path
             response.headers["Link"] = (f'<{root}?{urlencode({"limit": limit, "max_id": chosen[-1].id})}>; rel="next", '
@@ -465,20 +633,22 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
         if status is None or (status.visibility == "private" and not (
                 token and token.user and token.user.account.id == status.account.id)):
             raise ApiError(404, "Record not found")
-        return jsonify(status.entity(base()))
+        return jsonify(status.entity(base(), viewer()))
 
     @app.post("/api/v1/statuses")
     def post_status():
         user = require_user(authorize("write", "write:statuses"))
         data = params()
-        body = text(data, "status")
-        if not body and not data.get("media_ids"):
+        body, spoiler = text(data, "status", strip=False), text(data, "spoiler_text", strip=False)
+        if not body.strip() and not data.get("media_ids"):
             raise ApiError(422, "Validation failed: Text can't be blank")
+        if countable_length(body, spoiler) > MAX_CHARS:
+            raise ApiError(422, f"Validation failed: Text character limit of {MAX_CHARS} exceeded")
         visibility = text(data, "visibility") or "public"
         if visibility not in ("public", "unlisted", "private", "direct"):
             raise ApiError(422, "Validation failed: Visibility is not included in the list")
-        status = store.add_status(user.account, f"<p>{html.escape(body)}</p>", visibility)
-        return jsonify(status.entity(base()))
+        status = store.add_status(user.account, f"<p>{html.escape(body.strip())}</p>", visibility, spoiler)
+        return jsonify(status.entity(base(), user.account))
 
     @app.get("/api/v1/notifications")
     def notifications():
@@ -488,10 +658,10 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
             def __init__(self, status):
                 self.id, self.status = str(int(status.id) + 500000), status
 
-            def entity(self, root):
+            def entity(self, root, viewer=None):
                 return {"id": self.id, "type": "favourite", "created_at": self.status.entity(root)["created_at"],
-                        "group_key": f"ungrouped-{self.id}", "account": self.status.account.entity(root),
-                        "status": self.status.entity(root)}
+                        "group_key": f"ungrouped-{self.id}", "account": self.status.account.entity(root, viewer),
+                        "status": self.status.entity(root, viewer)}
 
         mine = [Note(s) for s in store.timeline({"public"}) if s.account.id == user.account.id]
         return page_of(mine, "/api/v1/notifications")
@@ -503,10 +673,12 @@ class Sandbox:
     """The sandbox on a loopback port, in a background thread: `with Sandbox() as s: s.url`."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, **options):
+        if not loopback(host):  # it has seeded passwords and no TLS: never reachable from elsewhere
+            raise ValueError(f"the sandbox listens on a loopback address only, not {host!r}")
         self.app = create_app(**options)
         self.store: Store = self.app.extensions["sandbox_store"]
         self._server = make_server(host, port, self.app, threaded=True)
-        self.url = f"http://{host}:{self._server.server_port}"
+        self.url = f"http://{f'[{host}]' if ':' in host else host}:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def start(self) -> "Sandbox":

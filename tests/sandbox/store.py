@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 import time
@@ -25,17 +26,44 @@ class Account:
     display_name: str
     note: str = ""
     locked: bool = False
+    statuses_count: int = 0
+    last_status_at: datetime | None = None
 
-    def entity(self, base: str) -> dict:
+    def entity(self, base: str, viewer: Account | None = None) -> dict:
+        """REST::AccountSerializer at 4.7.0 for a local, discoverable account; `viewer` is the
+        signed-in account, which decides feature_approval.current_user."""
+        avatar, header = f"{base}/avatars/original/missing.png", f"{base}/headers/original/missing.png"
         return {
             "id": self.id, "username": self.username, "acct": self.username, "display_name": self.display_name,
-            "locked": self.locked, "bot": False, "discoverable": True, "group": False,
+            "locked": self.locked, "bot": False, "discoverable": True, "indexable": True, "group": False,
             "created_at": iso(EPOCH), "note": self.note, "url": f"{base}/@{self.username}",
-            "uri": f"{base}/users/{self.username}", "avatar": f"{base}/avatars/original/missing.png",
-            "avatar_static": f"{base}/avatars/original/missing.png", "header": f"{base}/headers/original/missing.png",
-            "header_static": f"{base}/headers/original/missing.png", "last_status_at": None, "statuses_count": 0,
-            "following_count": 0, "followers_count": 0, "emojis": [], "fields": [],
+            "uri": f"{base}/users/{self.username}", "avatar": avatar, "avatar_static": avatar,
+            "avatar_description": "", "header": header, "header_static": header, "header_description": "",
+            "followers_count": 0, "following_count": 0, "statuses_count": self.statuses_count,
+            "last_status_at": self.last_status_at.date().isoformat() if self.last_status_at else None,
+            "hide_collections": False, "show_media": True, "show_media_replies": True, "show_featured": True,
+            "emojis": [], "noindex": False, "roles": [], "fields": [],
+            "feature_approval": {"automatic": ["followers" if self.locked else "public"], "manual": [],
+                                 "current_user": "automatic" if viewer and (viewer is self or not self.locked)
+                                 else "denied"},
         }
+
+    def credential_entity(self, base: str) -> dict:
+        """REST::CredentialAccountSerializer: the account as its owner sees it, with source and role."""
+        entity = self.entity(base, self)
+        entity["source"] = {
+            "privacy": "private" if self.locked else "public", "sensitive": False, "language": "en",
+            "note": re.sub(r"<[^>]*>", "", self.note), "fields": [], "follow_requests_count": 0,
+            "hide_collections": False, "discoverable": True, "indexable": True, "attribution_domains": [],
+            "quote_policy": "public",
+        }
+        entity["role"] = EVERYONE_ROLE
+        return entity
+
+
+# UserRole.everyone (id -99), the role of every user without another one; 65536 is invite_users.
+EVERYONE_ROLE = {"id": "-99", "name": "", "permissions": "65536", "color": "", "highlighted": False,
+                 "collection_limit": 10}
 
 
 @dataclass
@@ -58,16 +86,26 @@ class Status:
     created_at: datetime = EPOCH
     spoiler_text: str = ""
 
-    def entity(self, base: str) -> dict:
-        return {
+    def entity(self, base: str, viewer: Account | None = None) -> dict:
+        """REST::StatusSerializer at 4.7.0; the viewer-only fields appear when someone is signed in."""
+        quotable = self.visibility in ("public", "unlisted")
+        body = {
             "id": self.id, "created_at": iso(self.created_at), "in_reply_to_id": None,
             "in_reply_to_account_id": None, "sensitive": bool(self.spoiler_text), "spoiler_text": self.spoiler_text,
             "visibility": self.visibility, "language": "en", "uri": f"{base}/users/{self.account.username}/statuses/{self.id}",
             "url": f"{base}/@{self.account.username}/{self.id}", "replies_count": 0, "reblogs_count": 0,
-            "favourites_count": 0, "edited_at": None, "content": self.content, "reblog": None, "application": None,
-            "account": self.account.entity(base), "media_attachments": [], "mentions": [], "tags": [], "emojis": [],
-            "card": None, "poll": None,
+            "favourites_count": 0, "quotes_count": 0, "edited_at": None, "content": self.content, "reblog": None,
+            "application": None, "account": self.account.entity(base, viewer), "media_attachments": [], "mentions": [],
+            "tags": [], "emojis": [], "tagged_collections": [], "quote": None, "card": None, "poll": None,
+            "quote_approval": {"automatic": ["public"] if quotable else [], "manual": [],
+                               "current_user": "automatic" if viewer and (quotable or viewer is self.account)
+                               and self.visibility != "direct" else "denied"},
         }
+        if viewer:
+            body.update(favourited=False, reblogged=False, muted=False, bookmarked=False, filtered=[])
+            if viewer is self.account and quotable:
+                body["pinned"] = False
+        return body
 
 
 @dataclass
@@ -96,7 +134,7 @@ class App(ClientMixin):
         return any(redirect_matches(registered, redirect_uri) for registered in self.redirect_uris)
 
     def check_client_secret(self, client_secret):
-        return secrets.compare_digest(self.client_secret, client_secret or "")
+        return same_secret(self.client_secret, client_secret)
 
     def check_endpoint_auth_method(self, method, endpoint):
         return method in ("client_secret_basic", "client_secret_post")
@@ -108,6 +146,11 @@ class App(ClientMixin):
         return grant_type in ("authorization_code", "client_credentials")
 
 
+def same_secret(expected: str, given: str | None) -> bool:
+    """A constant-time comparison that also takes non-ASCII input (compare_digest refuses such str)."""
+    return secrets.compare_digest(expected.encode(), (given or "").encode("utf-8", "surrogatepass"))
+
+
 def redirect_matches(registered: str, given: str) -> bool:
     """Doorkeeper's matching: exact, but extra query parameters are fine when the registered URI
     has none, query order does not matter, and the port is ignored on loopback IPs."""
@@ -117,10 +160,13 @@ def redirect_matches(registered: str, given: str) -> bool:
         return True
     if OOB in (registered, given):
         return False
-    a, b = urlsplit(registered), urlsplit(given)
-    if (a.scheme, a.hostname, a.path) != (b.scheme, b.hostname, b.path):
-        return False
-    if a.port != b.port and a.hostname not in ("127.0.0.1", "::1"):
+    try:
+        a, b = urlsplit(registered), urlsplit(given)
+        if (a.scheme, a.hostname, a.path) != (b.scheme, b.hostname, b.path):
+            return False
+        if a.port != b.port and a.hostname not in ("127.0.0.1", "::1"):
+            return False
+    except ValueError:  # not a URI at all (`http://[`, a port out of range)
         return False
     return not a.query or sorted(parse_qsl(a.query)) == sorted(parse_qsl(b.query))
 
@@ -202,10 +248,13 @@ class Store:
             self.users[username] = User(account.id, account, password, f"{username}@sandbox.test")
         return account
 
-    def add_status(self, account: Account, content: str, visibility: str = "public") -> Status:
+    def add_status(self, account: Account, content: str, visibility: str = "public", spoiler_text: str = "") -> Status:
         number = len(self.statuses) + 1
-        status = Status(str(100000 + number), account, content, visibility, EPOCH + timedelta(minutes=number))
+        status = Status(str(100000 + number), account, content, visibility, EPOCH + timedelta(minutes=number),
+                        spoiler_text)
         self.statuses[status.id] = status
+        account.statuses_count += 1
+        account.last_status_at = status.created_at
         return status
 
     def seed(self) -> None:
