@@ -25,11 +25,13 @@ def require_chromium():
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     csp: str | None = None
+    referers: list  # (path, Referer header) of every request, for the tests that look for leaks
 
     def log_message(self, *args):
         pass
 
     def end_headers(self):
+        self.referers.append((self.path, self.headers.get("Referer")))
         if self.csp:
             self.send_header("Content-Security-Policy", self.csp)
         super().end_headers()
@@ -39,7 +41,9 @@ class StaticSite:
     """A built site served over HTTP on a loopback port, optionally under a CSP header."""
 
     def __init__(self, directory: Path, csp: str | None = None):
-        handler = functools.partial(type("Handler", (_Quiet,), {"csp": csp}), directory=str(directory))
+        self.referers = []
+        handler = functools.partial(type("Handler", (_Quiet,), {"csp": csp, "referers": self.referers}),
+                                    directory=str(directory))
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/"
         self.origin = self.url.rstrip("/")

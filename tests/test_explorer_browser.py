@@ -46,9 +46,17 @@ class Reader:
         self.site, self.instance = site, instance
         self.requests = []
         self.errors = []
+        self.unfollowed = []  # redirect targets the page did not go to
         self.also_allowed = []  # origins a test deliberately points the explorer at
         self.page.on("request", lambda r: self.requests.append((r.method, r.url, r.headers.get("authorization"))))
+        self.page.on("requestfailed", self._failed)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _failed(self, request):
+        # A redirect that fetch does not follow (redirect: "manual") is still reported as a request
+        # to its target, aborted before it is sent. The servers' own records show what was sent.
+        if request.redirected_from and request.failure == "net::ERR_ABORTED":
+            self.unfollowed.append(request.url)
 
     def text(self, selector):
         return self.page.inner_text(selector)
@@ -66,45 +74,52 @@ class Reader:
     def connect(self):
         self.page.fill("#mc-x-instance-input", self.instance.url)
         self.page.click("#mc-x-instance-form button")
-        return self.wait_text("#mc-x-instance-status", "Connected|not|did|refused")
+        return self.wait_text("#mc-x-instance-status", "Connected|not|did|refused|redirect")
 
     def register(self, scopes=("read", "write")):
         for box in self.page.query_selector_all("#mc-x-scope-list input"):
             if box.is_checked() != (box.get_attribute("value") in scopes):
                 box.click()
         self.page.click("#mc-x-register")
-        return self.wait_text("#mc-x-app-status", "registered|failed")
+        return self.wait_text("#mc-x-app-status", "registered|failed|redirect|Refusing|did not")
 
     def app_token(self):
         self.page.click("#mc-x-app-token")
-        return self.wait_text("#mc-x-token-status", "works|refused|failed")
+        return self.wait_text("#mc-x-token-status", "works|refused|failed|redirect|usable|Refusing|did not")
 
     def log_in(self, user="alice", password="alice-password", force=False):
         if force:
             self.page.check("#mc-x-force-login")
         self.page.click("#mc-x-login")
-        self.page.wait_for_selector("input[name=username]")
-        self.page.fill("input[name=username]", user)
-        self.page.fill("input[name=password]", password)
-        self.page.click("button[type=submit]")
+        return self.sign_in(user, password)
+
+    def sign_in(self, user="alice", password="alice-password"):
+        """On the instance: log in (unless its session already knows us), approve, come back."""
+        self.page.wait_for_selector("input[name=username], button[value=approve]")
+        if self.page.query_selector("input[name=username]"):
+            self.page.fill("input[name=username]", user)
+            self.page.fill("input[name=password]", password)
+            self.page.click("button[type=submit]")
         self.page.click("button[value=approve]")
         self.page.wait_for_url(re.compile(re.escape(self.site.url + "explorer/")))
         self.page.wait_for_selector("#mc-explorer[data-ready=true]")
-        return self.wait_text("#mc-x-token-status", "Logged in|failed|Refused")
+        return self.wait_text("#mc-x-token-status", "Logged in|failed|Refused|redirect|usable|Refusing|did not")
 
     def choose(self, endpoint_id):
         self.page.select_option("#mc-x-endpoints", endpoint_id)
 
     def send(self):
         self.page.click("#mc-x-send")
-        return self.wait_text("#mc-x-status-line", r"^\d{3} ·|did not|Refusing")
+        return self.wait_text("#mc-x-status-line", r"^\d{3} ·|did not|Refusing|redirect")
 
     def foreign_requests(self):
-        allowed = (self.site.origin, self.instance.url, *self.also_allowed)
-        return [url for _, url, _ in self.requests if not url.startswith(allowed)]
+        # With the slash: http://127.0.0.1:4123 must not allow http://127.0.0.1:41234.
+        allowed = tuple(o.rstrip("/") + "/" for o in (self.site.origin, self.instance.url, *self.also_allowed))
+        return [url for _, url, _ in self.requests if not url.startswith(allowed) and url not in self.unfollowed]
 
     def tokens_sent_elsewhere(self):
-        return [url for _, url, auth in self.requests if auth and not url.startswith(self.instance.url)]
+        return [url for _, url, auth in self.requests
+                if auth and not url.startswith(self.instance.url + "/") and url not in self.unfollowed]
 
 
 @pytest.fixture
@@ -304,3 +319,60 @@ def test_placeholder_app_token_is_called_out(chromium, site):
         assert "refused it (401)" in message and "placeholder" in message
         assert person.foreign_requests() == [] and person.errors == []
         person.context.close()
+
+
+def test_a_login_older_than_ten_minutes_is_refused(reader):
+    reader.connect()
+    reader.register()
+    # Ages the pending login as the callback arrives, as if the reader had taken 11 minutes.
+    reader.page.add_init_script("""if (location.search.includes('code=')) {
+      const key = 'mc-explorer:pending', pending = JSON.parse(sessionStorage.getItem(key) || 'null');
+      if (pending) sessionStorage.setItem(key, JSON.stringify({ ...pending, created: pending.created - 660000 }));
+    }""")
+    message = reader.log_in()
+    assert message.startswith("Refused an authorization answer for a login started more than 10 minutes ago")
+    assert "expired" in message and "No code was exchanged" in message
+    assert not any(url.endswith("/oauth/token") for _, url, _ in reader.requests)
+    assert "Connected to Mastodon Sandbox" in reader.wait_text("#mc-x-instance-status", "Connected")  # log in again
+    assert reader.text("#mc-x-user-status") == "No user token."
+
+
+def test_the_callback_code_travels_in_no_referer_and_leaves_the_address_first(reader):
+    # Where the page was at each request it made: the code must be gone before the first one.
+    reader.page.add_init_script("""window.__fetchedFrom = []; const original = window.fetch;
+      window.fetch = function (...args) { window.__fetchedFrom.push(location.href); return original.apply(this, args); };""")
+    cdp = reader.context.new_cdp_session(reader.page)  # every file fetched again, not taken from the cache
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    reader.connect()
+    reader.register()
+    before = len(reader.site.referers)
+    assert reader.log_in().startswith("Logged in as @alice.")
+    sent = reader.site.referers[before:]
+    callback = [i for i, (path, _) in enumerate(sent) if path.startswith("/explorer/?") and "code=" in path]
+    assert len(callback) == 1  # the instance's redirect back (its Referer is the instance's business)
+    after = sent[callback[0] + 1:]
+    assert after, "the callback page loaded nothing from the site"
+    assert [(path, referer) for path, referer in after if referer] == []  # no-referrer: not even the origin
+    fetched_from = reader.page.evaluate("window.__fetchedFrom")
+    assert fetched_from and not [href for href in fetched_from if "code=" in href or "state=" in href]
+    assert reader.page.evaluate("document.querySelector('meta[name=referrer]')?.content") == "no-referrer"
+
+
+def test_full_storage_is_explained_and_the_explorer_keeps_working(reader):
+    reader.page.evaluate("""() => { for (const store of [localStorage, sessionStorage]) {
+      let size = 1 << 20, i = 0;
+      while (size >= 1) { try { store.setItem('filler-' + i++, 'x'.repeat(size)); } catch { size = Math.floor(size / 2); } }
+    } }""")
+    assert "Connected to Mastodon Sandbox" in reader.connect()
+    notice = reader.text("#mc-x-storage")
+    assert notice.startswith("This browser's storage for this site is full") and "lost when it reloads" in notice
+    assert "registered with scopes" in reader.register()
+    assert "App token works" in reader.app_token()
+    reader.page.click("#mc-x-login")
+    assert "the browser's storage refused it" in reader.wait_text("#mc-x-token-status", "storage")
+    assert "/explorer/" in reader.page.url  # did not leave for a login it could not finish
+    reader.choose("apps/verify_credentials")
+    assert reader.send().startswith("200 ·")
+    shown = reader.text("#mc-explorer")
+    assert "QuotaExceeded" not in shown and "exceeded the quota" not in shown and "setItem" not in shown

@@ -7,7 +7,7 @@ import { parseLinkHeader } from "../../content/assets/explorer/links.js";
 import { base64url, pkcePair, s256 } from "../../content/assets/explorer/pkce.js";
 import { buildRequest, RequestError, toCurl } from "../../content/assets/explorer/request.js";
 import { chooseToken, held, missingScopes } from "../../content/assets/explorer/scopes.js";
-import { InputError, isLoopbackHost, normaliseInstance, sameOrigin } from "../../content/assets/explorer/urls.js";
+import { InputError, isLoopbackHost, normaliseInstance, onInstance } from "../../content/assets/explorer/urls.js";
 
 const SCOPES = [
   { name: "read", grants: ["read:accounts", "read:statuses"] },
@@ -43,9 +43,9 @@ test("instance addresses", () => {
   assert.throws(() => normaliseInstance(""), /Type an instance/);
   assert.throws(() => normaliseInstance("not a server"), /not a domain name or a URL/);
   assert.ok(isLoopbackHost("127.8.9.1") && !isLoopbackHost("128.0.0.1"));
-  assert.ok(sameOrigin("https://a.example/x?y", "https://a.example"));
-  assert.ok(!sameOrigin("https://a.example.evil/x", "https://a.example"));
-  assert.ok(!sameOrigin("not a url", "https://a.example"));
+  assert.equal(onInstance("https://a.example/x?y", "https://a.example"), "https://a.example/x?y");
+  assert.equal(onInstance("https://a.example.evil/x", "https://a.example"), null);
+  assert.equal(onInstance("http://[", "https://a.example"), null);
 });
 
 test("scope hierarchy", () => {

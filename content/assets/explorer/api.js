@@ -1,14 +1,20 @@
 // Talking to the chosen instance. Every request goes through Instance.fetch, which refuses
-// any URL outside the instance's origin, so a token can never leave for another origin.
+// any URL outside the instance's origin and follows no redirect, so a token, a secret or a
+// request body can never leave for another origin.
 
 import { explainNetworkError, explainStatus } from "./explain.js";
-import { sameOrigin } from "./urls.js";
+import { tokenProblem } from "./oauth.js";
+import { onInstance } from "./urls.js";
 
 export class InstanceError extends Error {}
+export class NetworkError extends InstanceError {}
+export class RedirectError extends InstanceError {}
 
 const FIXED = { authorization_endpoint: "/oauth/authorize", token_endpoint: "/oauth/token",
                 revocation_endpoint: "/oauth/revoke", app_registration_endpoint: "/api/v1/apps" };
 const TIMEOUT_MS = 20000;
+const REDIRECTS = [301, 302, 303, 307, 308];
+const ENDPOINT_MAX = 2048;  // a longer "endpoint" in a metadata document is not a real one
 
 async function readBody(response) {
   const text = await response.text();
@@ -27,36 +33,49 @@ export class Instance {
   }
 
   async fetch(url, init = {}) {
-    const target = new URL(url, this.origin);
-    if (!sameOrigin(target.href, this.origin)) {
-      throw new InstanceError(`Refusing to send a request to ${target.origin}: only ${this.origin} is trusted.`);
+    const href = onInstance(url, this.origin);
+    if (!href) {
+      let where = "another origin";
+      try {
+        where = new URL(url, this.origin).origin;
+      } catch { /* not a URL at all */ }
+      throw new InstanceError(`Refusing to send a request to ${where}: only ${this.origin} is trusted.`);
     }
     const started = performance.now();
     let response;
     try {
-      response = await this.fetchImpl(target.href, { credentials: "omit", referrerPolicy: "no-referrer",
-                                                     signal: AbortSignal.timeout(TIMEOUT_MS), ...init });
+      // redirect "manual" last, so no caller can undo it: fetch would otherwise take the body,
+      // secrets and token wherever a Location points, past the origin check above. no-store: a
+      // console shows what the instance answers now, not a cached answer (or a cached 308).
+      response = await this.fetchImpl(href, { credentials: "omit", referrerPolicy: "no-referrer", cache: "no-store",
+                                              signal: AbortSignal.timeout(TIMEOUT_MS), ...init, redirect: "manual" });
     } catch (error) {
       if (error?.name === "TimeoutError") throw new InstanceError(`${this.origin} did not answer within 20 seconds.`);
-      throw new InstanceError(explainNetworkError(target.href));
+      throw new NetworkError(explainNetworkError(href));
+    }
+    // Browsers hide a manual redirect's status and Location (type "opaqueredirect"); other
+    // fetch implementations show the 3xx itself.
+    if (response.type === "opaqueredirect" || REDIRECTS.includes(response.status)) {
+      throw new RedirectError(`${this.origin} answered ${init.method ?? "GET"} ${new URL(href).pathname} with a ` +
+        "redirect. The explorer does not follow redirects, so nothing was sent further. If the instance lives at " +
+        "another address, connect to that one.");
     }
     const body = await readBody(response);
     return { status: response.status, ok: response.ok, headers: response.headers, ...body,
-             ms: Math.round(performance.now() - started), url: target.href, type: response.type };
+             ms: Math.round(performance.now() - started), url: href, type: response.type };
   }
 
   // RFC 8414 metadata, or Mastodon's fixed paths when there is none (older servers answer 404).
   async discover() {
     const meta = await this.fetch("/.well-known/oauth-authorization-server", { headers: { Accept: "application/json" } });
-    const found = { ...FIXED, scopes_supported: null, code_challenge_methods_supported: [], source: "fixed paths" };
-    if (meta.ok && meta.json && typeof meta.json === "object") {
-      for (const key of Object.keys(FIXED)) {
-        const value = meta.json[key];
-        // Only endpoints on the instance's own origin are used; others keep the fixed path.
-        if (typeof value === "string" && sameOrigin(new URL(value, this.origin).href, this.origin)) {
-          found[key] = new URL(value, this.origin).pathname;
-        }
-      }
+    const found = { scopes_supported: null, code_challenge_methods_supported: [], source: "fixed paths" };
+    const documented = meta.ok && meta.json && typeof meta.json === "object";
+    for (const [key, path] of Object.entries(FIXED)) {
+      // Endpoints are kept as whole URLs on the instance's origin; anything else gets the fixed path.
+      const value = documented ? meta.json[key] : null;
+      found[key] = (value?.length <= ENDPOINT_MAX && onInstance(value, this.origin)) || new URL(path, this.origin).href;
+    }
+    if (documented) {
       if (Array.isArray(meta.json.scopes_supported)) {
         found.scopes_supported = meta.json.scopes_supported.filter((s) => typeof s === "string");
       }
@@ -93,15 +112,22 @@ export class Instance {
 
   async token(form) {
     const answer = await this.fetch(this.endpoints.token_endpoint, { method: "POST", body: new URLSearchParams(form) });
-    if (!answer.ok || typeof answer.json?.access_token !== "string") {
+    if (!answer.ok || !answer.json || typeof answer.json !== "object") {
       throw new InstanceError("The token request failed. " + explainStatus(answer.status, answer.json ?? answer.text));
+    }
+    const problem = tokenProblem(answer.json.access_token);
+    if (problem) {
+      throw new InstanceError(`The instance answered with no usable access token: ${problem}. No token was kept.`);
     }
     return { access_token: answer.json.access_token,
              scope: typeof answer.json.scope === "string" ? answer.json.scope : form.scope ?? "" };
   }
 
   authorizeUrl(app, { scope, state, challenge, forceLogin }) {
-    const url = new URL(this.endpoints.authorization_endpoint, this.origin);
+    // Checked again here, at the moment of use: the reader's browser is about to go there.
+    const href = onInstance(this.endpoints.authorization_endpoint, this.origin);
+    if (!href) throw new InstanceError(`Refusing to log in anywhere but ${this.origin}.`);
+    const url = new URL(href);
     url.search = new URLSearchParams({ response_type: "code", client_id: app.client_id, redirect_uri: app.redirect_uri,
                                        scope, state, code_challenge: challenge, code_challenge_method: "S256",
                                        ...(forceLogin ? { force_login: "true" } : {}) }).toString();
@@ -114,18 +140,19 @@ export class Instance {
     return this.fetch(path, { ...init, method, headers });
   }
 
-  // Revocation. Servers before Mastodon 4.3 send no CORS headers on /oauth/revoke: then the
-  // revoke goes as a simple form POST (the server acts on it, the page cannot read the answer)
-  // and the token is checked with an API call. Returns {confirmed, how}.
+  // Revocation. Servers before Mastodon 4.3 send no CORS headers on /oauth/revoke. The POST is
+  // a simple request (a form, no custom header), so it reaches the server all the same, which
+  // acts on it; only the answer is hidden from the page. Then the token is checked with an API
+  // call. No no-cors retry: browsers refuse no-cors with redirect "manual", and one that follows
+  // redirects would carry the token and client secret wherever the instance points. Returns
+  // {confirmed, how}.
   async revoke(app, token) {
     const form = { client_id: app.client_id, client_secret: app.client_secret, token };
     try {
       const answer = await this.fetch(this.endpoints.revocation_endpoint, { method: "POST", body: new URLSearchParams(form) });
       if (!answer.ok) throw new InstanceError("Revocation failed. " + explainStatus(answer.status, answer.json ?? answer.text));
     } catch (error) {
-      if (!/did not complete/.test(error.message)) throw error;
-      await this.fetch(this.endpoints.revocation_endpoint, { method: "POST", mode: "no-cors",
-                                                             body: new URLSearchParams(form) });
+      if (!(error instanceof NetworkError)) throw error;
       const check = await this.call("GET", "/api/v1/apps/verify_credentials", token);
       if (check.status === 401 || check.status === 400) return { confirmed: true, how: "blind" };
       return { confirmed: false, how: "blind", status: check.status };

@@ -1,14 +1,15 @@
 // The explorer page: instance, app registration, tokens and the request console.
 // Nothing that comes from an instance is ever inserted as HTML: only textContent and values.
 
-import { Instance, InstanceError } from "./api.js";
+import { Instance, InstanceError, RedirectError } from "./api.js";
 import { explainStatus } from "./explain.js";
 import { parseLinkHeader } from "./links.js";
+import { callbackProblem, tokenProblem } from "./oauth.js";
 import { pkcePair, randomToken } from "./pkce.js";
 import { buildRequest, RequestError, toCurl } from "./request.js";
 import { chooseToken, describeAlternative, held } from "./scopes.js";
 import { storage } from "./storage.js";
-import { normaliseInstance } from "./urls.js";
+import { normaliseInstance, onInstance } from "./urls.js";
 
 const DEFAULT_SCOPES = ["read", "write"];  // profile exists only from Mastodon 4.3
 const BODY_LIMIT = 200000;
@@ -32,11 +33,29 @@ export function mount(root, siteRoot) {
   const redirectUri = new URL("explorer/", siteRoot).href;
   const state = { catalog: null, instance: null, info: null, app: null, tokens: {}, endpoint: null, last: null };
 
+  // The page is its own OAuth callback: take the answer out of the address bar before any
+  // request (with the page's no-referrer policy, the code never travels in a Referer).
+  const params = new URLSearchParams(window.location.search);
+  const callback = params.has("code") || params.has("state") || params.has("error");
+  if (callback) {
+    const clean = new URL(window.location.href);
+    for (const key of ["code", "state", "error", "error_description"]) clean.searchParams.delete(key);
+    window.history.replaceState(window.history.state, "", clean.href);
+  }
+
   function say(id, text, kind = "info") {
     const node = $(id);
     node.textContent = text;
     node.dataset.kind = kind;
   }
+
+  // A full or disabled storage is explained once, in words; the values stay in memory.
+  storage.onRefused = (full) => {
+    $("mc-x-storage").hidden = false;
+    say("mc-x-storage", (full ? "This browser's storage for this site is full" : "This browser does not let this " +
+        "site store data") + ", so the app, tokens and instance the explorer knows live in this page only and are " +
+        "lost when it reloads. Freeing this site's storage in the browser's settings fixes it.", "warning");
+  };
 
   // -- catalog -----------------------------------------------------------------------------
 
@@ -205,19 +224,30 @@ export function mount(root, siteRoot) {
     if (!needApp()) return;
     const { verifier, challenge } = await pkcePair();
     const stateValue = randomToken(24);
-    storage.setPending({ state: stateValue, verifier, origin: state.instance.origin, created: Date.now() });
+    let url;
+    try {
+      url = state.instance.authorizeUrl(state.app, { scope: state.app.scopes.join(" "), state: stateValue, challenge,
+                                                     forceLogin: $("mc-x-force-login").checked });
+    } catch (error) {
+      return say("mc-x-token-status", error.message, "error");
+    }
+    if (!storage.setPending({ state: stateValue, verifier, origin: state.instance.origin, created: Date.now() })) {
+      return say("mc-x-token-status", "Logging in needs to store the login's state for the way back, and the " +
+                 "browser's storage refused it (see the note at the top). Free some storage, or paste a token.", "error");
+    }
     // A full-page navigation: consent pages may forbid frames and cut window.opener.
-    window.location.assign(state.instance.authorizeUrl(state.app, {
-      scope: state.app.scopes.join(" "), state: stateValue, challenge, forceLogin: $("mc-x-force-login").checked }));
+    window.location.assign(url);
   }
 
-  async function finishLogin(params) {
+  async function finishLogin() {
     const pending = storage.pending();
     storage.setPending(null);
-    const returned = params.get("state");
-    if (!pending || !returned || returned !== pending.state) {
-      say("mc-x-token-status", "Refused an authorization answer whose state does not match the login this page " +
-          "started (missing, forged or stale). No code was exchanged.", "error");
+    const problem = callbackProblem(pending, params.get("state"));
+    if (problem) {
+      say("mc-x-token-status", problem === "expired" ? "Refused an authorization answer for a login started more " +
+          "than 10 minutes ago: its state has expired. No code was exchanged; log in again."
+        : "Refused an authorization answer whose state does not match the login this page started (missing, " +
+          "forged or stale). No code was exchanged.", "error");
       return;
     }
     await connect(pending.origin);
@@ -248,6 +278,8 @@ export function mount(root, siteRoot) {
     event.preventDefault();
     const token = $("mc-x-paste-token").value.trim();
     if (!state.instance || !token) return say("mc-x-token-status", "Connect to an instance and paste a token.", "error");
+    const problem = tokenProblem(token);
+    if (problem) return say("mc-x-token-status", `That token cannot be used: ${problem}.`, "error");
     const scopes = $("mc-x-paste-scopes").value.trim();
     state.tokens.user = { token, scopes: scopes ? scopes.split(/\s+/) : null, pasted: true };
     $("mc-x-paste-token").value = "";
@@ -261,7 +293,7 @@ export function mount(root, siteRoot) {
     say("mc-x-token-status", "Revoking…");
     try {
       const result = await state.instance.revoke(state.app, token.token);
-      delete state.tokens[kind];
+      if (result.confirmed) delete state.tokens[kind];  // one that still works stays usable
       saveTokens();
       say("mc-x-token-status", result.how === "cors" ? `The ${kind} token was revoked.`
         : result.confirmed ? `This server sends no CORS headers on its revocation endpoint, so the revoke was sent ` +
@@ -269,7 +301,9 @@ export function mount(root, siteRoot) {
           : `The revoke was sent blind (no CORS on the revocation endpoint) and the token still works ` +
             `(status ${result.status}): the server did not revoke it.`, result.confirmed ? "ok" : "error");
     } catch (error) {
-      say("mc-x-token-status", error.message, "error");
+      const kept = error instanceof RedirectError ? ` The ${kind} token is kept: the explorer cannot tell whether ` +
+        "the instance revoked it." : "";
+      say("mc-x-token-status", error.message + kept, "error");
     }
   }
 
@@ -414,8 +448,7 @@ export function mount(root, siteRoot) {
     state.pages = {};
     for (const rel of ["prev", "next"]) {
       // Only pages on the same instance: the token must not follow a link elsewhere.
-      const target = links[rel];
-      state.pages[rel] = target && new URL(target, state.instance.origin).origin === state.instance.origin ? target : null;
+      state.pages[rel] = onInstance(links[rel], state.instance.origin);
       $(`mc-x-${rel}`).hidden = !state.pages[rel];
     }
     $("mc-x-pages").hidden = !state.pages.prev && !state.pages.next;
@@ -471,15 +504,10 @@ export function mount(root, siteRoot) {
   performance.mark("mc-explorer-interactive");  // read by benchmarks/run.py
   (async () => {
     await loadCatalog();
-    const params = new URLSearchParams(window.location.search);
     const wanted = params.get("endpoint");
-    if (params.has("code") || params.has("state") || params.has("error")) {
-      // The page is its own OAuth callback: take the answer out of the address bar at once.
-      const clean = new URL(window.location.href);
-      for (const key of ["code", "state", "error", "error_description"]) clean.searchParams.delete(key);
-      window.history.replaceState(window.history.state, "", clean.href);
-      await finishLogin(params);
-    } else if (storage.lastInstance()) {
+    if (callback) await finishLogin();
+    // Also after a refused callback, so that logging in again is one click away.
+    if (!state.instance && storage.lastInstance()) {
       $("mc-x-instance-input").value = storage.lastInstance();
       await connect(storage.lastInstance());
     }
@@ -490,6 +518,7 @@ export function mount(root, siteRoot) {
   })();
 
   return () => {
+    storage.onRefused = () => {};
     controller.abort();
     delete root.dataset.mounted;
   };

@@ -1,43 +1,52 @@
 // What the explorer keeps. App credentials: localStorage, per instance (until "forget").
 // Tokens: sessionStorage, unless the reader opts in to remembering them (localStorage).
+// A full or disabled storage never breaks the page: reads give null, a refused write returns
+// false and calls storage.onRefused(full) so the page can say so in words.
 
 const PREFIX = "mc-explorer:";
 
-function read(store, key) {
+function read(name, key) {
   try {
-    return JSON.parse(store.getItem(PREFIX + key) ?? "null");
+    return JSON.parse(globalThis[name].getItem(PREFIX + key) ?? "null");
   } catch {
-    return null;
+    return null;  // unreadable JSON, or storage the browser denies (the getter itself throws)
   }
 }
 
-function write(store, key, value) {
-  if (value === null || value === undefined) store.removeItem(PREFIX + key);
-  else store.setItem(PREFIX + key, JSON.stringify(value));
+function write(name, key, value) {
+  try {
+    if (value === null || value === undefined) globalThis[name].removeItem(PREFIX + key);
+    else globalThis[name].setItem(PREFIX + key, JSON.stringify(value));
+    return true;
+  } catch (error) {
+    storage.onRefused(error?.name === "QuotaExceededError" || error?.code === 22);
+    return false;
+  }
 }
 
 export const storage = {
-  lastInstance: () => read(localStorage, "instance"),
-  setLastInstance: (origin) => write(localStorage, "instance", origin),
-  app: (origin) => (read(localStorage, "apps") ?? {})[origin] ?? null,
+  onRefused: () => {},
+  lastInstance: () => read("localStorage", "instance"),
+  setLastInstance: (origin) => write("localStorage", "instance", origin),
+  app: (origin) => (read("localStorage", "apps") ?? {})[origin] ?? null,
   setApp(origin, app) {
-    const apps = read(localStorage, "apps") ?? {};
+    const apps = read("localStorage", "apps") ?? {};
     if (app) apps[origin] = app;
     else delete apps[origin];
-    write(localStorage, "apps", apps);
+    return write("localStorage", "apps", apps);
   },
-  remember: () => read(localStorage, "remember") === true,
+  remember: () => read("localStorage", "remember") === true,
   setRemember(on) {
-    write(localStorage, "remember", on || null);
+    return write("localStorage", "remember", on || null);
   },
   tokens(origin) {
-    return read(this.remember() ? localStorage : sessionStorage, "tokens:" + origin) ?? {};
+    return read(this.remember() ? "localStorage" : "sessionStorage", "tokens:" + origin) ?? {};
   },
   setTokens(origin, tokens) {
-    const [keep, drop] = this.remember() ? [localStorage, sessionStorage] : [sessionStorage, localStorage];
+    const [keep, drop] = this.remember() ? ["localStorage", "sessionStorage"] : ["sessionStorage", "localStorage"];
     write(drop, "tokens:" + origin, null);
-    write(keep, "tokens:" + origin, Object.keys(tokens).length ? tokens : null);
+    return write(keep, "tokens:" + origin, Object.keys(tokens).length ? tokens : null);
   },
-  pending: () => read(sessionStorage, "pending"),
-  setPending: (value) => write(sessionStorage, "pending", value),
+  pending: () => read("sessionStorage", "pending"),
+  setPending: (value) => write("sessionStorage", "pending", value),
 };

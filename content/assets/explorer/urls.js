@@ -38,10 +38,17 @@ export function normaliseInstance(input) {
   return url.origin;
 }
 
-export function sameOrigin(url, origin) {
+// A URL the instance gave (or a path on it), resolved once and kept whole: the href whose
+// origin was checked is the href used, so "//other.example/x" is never re-read as a path later.
+// null for anything else: another origin, userinfo (fetch refuses it), not http(s), not a string.
+export function onInstance(value, origin) {
+  if (typeof value !== "string") return null;
+  let url;
   try {
-    return new URL(url).origin === origin;
+    url = new URL(value, origin + "/");
   } catch {
-    return false;
+    return null;
   }
+  const ok = url.origin === origin && /^https?:$/.test(url.protocol) && !url.username && !url.password;
+  return ok ? url.href : null;
 }
