@@ -192,6 +192,10 @@ CASES = [
      ["data/endpoints.yaml:20:5: unknown field 'scopes' in endpoint 'apps/verify_credentials' (scopes belong to an OAuth alternative: '- token: user' then 'scopes: [...]' under 'oauth:')"]),
     ('token-in-history', {23: '      - {version: "2.0.0", change: added, token: app}'},
      ["data/endpoints.yaml:23:43: unknown field 'token' in a history entry of endpoint 'apps/verify_credentials' ('token' is a field of an OAuth alternative (under 'oauth:'): move it there)"]),
+    ('unknown-permission', {19: '    returns: Application\n    permission: manage_user'},
+     ["data/endpoints.yaml:20:17: unknown role permission 'manage_user' in endpoint 'apps/verify_credentials' (did you mean 'manage_users'?)"]),
+    ('permission-without-user-token', {19: '    returns: Application\n    permission: manage_users'},
+     ["data/endpoints.yaml:20:17: endpoint 'apps/verify_credentials' needs the role permission 'manage_users' but no user token (a role belongs to a user: add a '- token: user' alternative, or remove 'permission')"]),
     ('javascript-link', {18: '    summary: Check that an [app token](javascript:alert(1)) is valid.'},
      ["data/endpoints.yaml:18:14: 'summary' of endpoint 'apps/verify_credentials' links to a 'javascript:' URL (link to an http(s) address or a page of this site)"]),
 

@@ -51,3 +51,7 @@ def test_schema_patterns_are_the_loaders():
         "param": defs["parameter"]["properties"]["name"]["pattern"],
         "path": defs["endpoint"]["properties"]["path"]["pattern"],
     } == {kind: pattern for kind, (pattern, _) in PATTERNS.items()}
+
+
+def test_schema_permissions_are_the_models():
+    assert tuple(SCHEMA["$defs"]["endpoint"]["properties"]["permission"]["enum"]) == tuple(model.PERMISSIONS)

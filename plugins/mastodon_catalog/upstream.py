@@ -5,7 +5,8 @@
 
 PATH may be the repository root, its content/en folder, or any folder holding methods/.
 Reports endpoints added upstream, endpoints missing upstream, and endpoints whose method,
-path, OAuth requirement or version history differ. Exit status 1 when anything differs
+path, OAuth requirement, version history or lifecycle (the versions that added, deprecated
+and removed them) differ. Exit status 1 when anything differs
 that the allow file does not list (or the allow file lists something that no longer differs).
 """
 
@@ -41,10 +42,15 @@ class UpstreamEndpoint:
     path: str
     oauth: str
     versions: list[str] = field(default_factory=list)
+    lifecycle: dict[str, str] = field(default_factory=dict)  # added / deprecated / removed -> first version
 
     @property
     def signature(self) -> str:
         return f"{self.method} {self.path}"
+
+    @property
+    def lifecycle_phases(self) -> dict[str, str]:
+        return {kind: v for kind, v in self.lifecycle.items() if kind in ("added", "deprecated", "removed")}
 
 
 def normalise_version(text: str) -> str:
@@ -91,6 +97,25 @@ def describe(alternatives: Alternatives) -> str:
     return " | ".join(parts) or "(none)"
 
 
+# "3.0.0 - removed", "2.4.1 - deprecated in favor of ...", "add `min_id`. deprecated in favor of ...",
+# but not "deprecated `follow` scope" or "removed needing `read` scope": those are changes.
+PHASE_RE = re.compile(r"(?:^|\.\s+)(deprecated|removed)(?:$|[.;,\\]|\s+in\s+favou?r)", re.I)
+
+
+def lifecycle_kind(line: str, first: bool) -> str:
+    """What a history line says happened to the endpoint; the first line is its addition."""
+    if first:
+        return "added"
+    phase = PHASE_RE.search(re.sub(r"^\S+\s+-\s+", "", line.strip()))
+    return phase.group(1).lower() if phase else "changed"
+
+
+def lifecycle(endpoint) -> dict[str, str]:
+    """The catalog's added / deprecated / removed versions of an endpoint."""
+    phases = {"added": endpoint.added, "deprecated": endpoint.deprecated, "removed": endpoint.removed}
+    return {kind: format_version(version) for kind, version in phases.items() if version}
+
+
 def read_page(path: Path, page: str) -> list[UpstreamEndpoint]:
     """Endpoints of one upstream methods page: the http blocks under each `##` heading,
     before the section's first subheading (later http blocks are examples)."""
@@ -123,11 +148,18 @@ def read_page(path: Path, page: str) -> list[UpstreamEndpoint]:
             for endpoint in section:
                 endpoint.oauth = oauth.group(1)
         elif line.startswith("**Version history"):
-            history = True
-        elif history and (change := HISTORY_LINE_RE.match(line.strip())):
+            history, first = True, True
+        elif history and line.strip():
+            change = HISTORY_LINE_RE.match(line.strip())
+            # An unparsable first line ("x.x.x - added") still dates the addition, as unknown.
+            version = normalise_version(change.group(1)) if change else line.split()[0] if first else None
             for endpoint in section:
-                endpoint.versions.append(normalise_version(change.group(1)))
-        elif history and not line.strip():
+                if change:
+                    endpoint.versions.append(version)
+                if version:
+                    endpoint.lifecycle.setdefault(lifecycle_kind(line, first), version)
+            first = False
+        elif history:
             history = False
     return found
 
@@ -150,7 +182,7 @@ def read_upstream(root: Path) -> list[UpstreamEndpoint]:
 @dataclass(frozen=True, order=True)
 class Difference:
     endpoint: str  # "METHOD /path"
-    kind: str  # added-upstream, missing-upstream, method-path, oauth, versions
+    kind: str  # added-upstream, missing-upstream, method-path, oauth, versions, lifecycle
     detail: str
 
     def __str__(self) -> str:
@@ -179,10 +211,17 @@ def compare(catalog: Catalog, upstream: list[UpstreamEndpoint]) -> list[Differen
         # Upstream sometimes states no history at all; then there is nothing to compare.
         ours_versions = sorted({c.version_text for c in endpoint.history}, key=parse_version)
         theirs_versions = sorted(set(theirs.versions), key=lambda v: parse_version(v) or (0, 0, 0))
-        if theirs.versions and (ours_versions != theirs_versions or theirs.versions[0] != format_version(endpoint.added)):
+        if theirs.versions and ours_versions != theirs_versions:
             diffs.append(Difference(endpoint.signature, "versions",
                                     f"upstream {', '.join(theirs.versions) or '(none)'}; "
                                     f"catalog {', '.join(c.version_text for c in endpoint.history)}"))
+        ours_phases = lifecycle(endpoint)
+        if theirs.versions and ours_phases != theirs.lifecycle_phases:
+            changed = [kind for kind in ("added", "deprecated", "removed")
+                       if ours_phases.get(kind) != theirs.lifecycle_phases.get(kind)]
+            diffs.append(Difference(endpoint.signature, "lifecycle", "; ".join(
+                f"{kind} upstream {theirs.lifecycle_phases.get(kind, 'never')}, catalog {ours_phases.get(kind, 'never')}"
+                for kind in changed)))
     for theirs in upstream:
         if theirs.signature not in ours and not any(
                 d.kind == "method-path" and theirs.signature in d.detail for d in diffs):

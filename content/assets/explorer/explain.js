@@ -12,7 +12,8 @@ export function explainNetworkError(url) {
     "resolve, or it refused this page's cross-origin (CORS) request; browsers do not say which.";
 }
 
-// context: {sent: "user"|"app"|null, choice: result of chooseToken, retryAfter: X-RateLimit-Reset}
+// context: {sent: "user"|"app"|null, choice: result of chooseToken, retryAfter: X-RateLimit-Reset,
+//           permission: the role permission's name an admin endpoint needs}
 export function explainStatus(status, body, context = {}) {
   const said = errorText(body);
   const quoted = said ? ` The instance said: "${said}".` : "";
@@ -27,6 +28,11 @@ export function explainStatus(status, body, context = {}) {
       return `The token lacks a scope this endpoint needs.${needs} Get a token with that scope.` + quoted;
     }
     if (/client credentials/i.test(said)) return "This endpoint needs an app token, not a user token." + quoted;
+    if (context.permission && context.sent === "user") {
+      // Mastodon answers "This action is not allowed" when the account's role lacks the permission.
+      return `This endpoint needs an account whose role has the ${context.permission} permission, and this ` +
+        "account's role does not have it. An administrator can grant it under Administration, Roles." + quoted;
+    }
     return "The instance refused the action for this account or token." + quoted;
   }
   if (status === 422) {

@@ -436,7 +436,8 @@ export function mount(root, siteRoot) {
         answer.ok ? "ok" : "error");
     const reset = answer.headers.get("X-RateLimit-Reset");
     $("mc-x-explanation").textContent = explainStatus(answer.status, answer.json ?? answer.text, {
-      sent: choice.token, choice, retryAfter: reset, wwwAuthenticate: answer.headers.get("WWW-Authenticate") });
+      sent: choice.token, choice, retryAfter: reset, wwwAuthenticate: answer.headers.get("WWW-Authenticate"),
+      permission: state.endpoint.permission?.name });
     const limit = answer.headers.get("X-RateLimit-Limit");
     $("mc-x-rate").textContent = limit ? `Rate limit: ${answer.headers.get("X-RateLimit-Remaining")} of ${limit} ` +
       `left, resets ${reset}.` : "";

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .model import Catalog, Endpoint, Parameter
+from .model import PERMISSIONS, Catalog, Endpoint, Parameter
 from .versions import format_version
 
 PageUrl = Callable[[str], str]  # page path under the docs folder -> URL of the built page
@@ -45,6 +45,8 @@ def catalog_json(catalog: Catalog, page_url: PageUrl) -> dict:
             {
                 "id": e.id, "method": e.method, "path": e.path, "title": e.title, "summary": e.summary,
                 "returns": e.returns, "streaming": e.streaming, "url": f"{page_url(e.page)}#{e.anchor}",
+                "permission": {"flag": e.permission, "name": PERMISSIONS[e.permission]} if e.permission else None,
+                "undocumented_upstream": e.undocumented,
                 "added": _v(e.added), "deprecated": _v(e.deprecated), "removed": _v(e.removed),
                 "oauth": [{"token": a.token, "scopes": list(a.scopes), "when": a.when or None, "since": _v(a.since)}
                           for a in e.oauth],
@@ -119,6 +121,10 @@ def _operation(endpoint: Endpoint, tag: str, page_url: PageUrl, site_url: str) -
         op["deprecated"] = True
     if endpoint.streaming:
         op["x-mastodon-streaming"] = True
+    if endpoint.permission:  # the role permission (UserRole::FLAGS name) a user token's account needs
+        op["x-mastodon-permission"] = endpoint.permission
+    if endpoint.undocumented:
+        op["x-mastodon-undocumented-upstream"] = True
     parameters = []
     for p in endpoint.params:
         if p.location == "form":

@@ -14,7 +14,7 @@ import yaml
 from .errors import CatalogError, Problem
 from .located import LList, LMap, Loc, TooLarge, position, read_located
 from .model import (
-    CHANGE_KINDS, METHODS, PARAM_LOCATIONS, PARAM_TYPES, PLACEHOLDER_RE, TOKEN_KINDS,
+    CHANGE_KINDS, METHODS, PARAM_LOCATIONS, PARAM_TYPES, PERMISSIONS, PLACEHOLDER_RE, TOKEN_KINDS,
     Alternative, Catalog, Change, Endpoint, Parameter, Scope,
 )
 from .versions import Version, format_version, parse_version, version_fix
@@ -23,7 +23,7 @@ SCOPE_KEYS = {"name": True, "summary": True, "added": True, "deprecated": False,
 ENDPOINT_KEYS = {
     "id": True, "method": True, "path": True, "page": True, "anchor": True, "title": True,
     "summary": True, "returns": True, "oauth": True, "history": True, "params": False,
-    "streaming": False,
+    "streaming": False, "permission": False, "undocumented": False,
 }
 ALTERNATIVE_KEYS = {"token": True, "scopes": False, "when": False, "since": False}
 CHANGE_KEYS = {"version": True, "change": True, "note": False}
@@ -470,6 +470,18 @@ class _Reader:
                 ))
         return tuple(out)
 
+    def permission(self, m: LMap, what: str, oauth: tuple[Alternative, ...]) -> str:
+        """The role permission: one of Mastodon's, and only where a user token is an alternative."""
+        name = self.typed(m, "permission", str, what, "")
+        if name and name not in PERMISSIONS:
+            self.add(m.val_loc["permission"], f"unknown role permission '{shown(name)}' in {what}",
+                     one_of(name, PERMISSIONS))
+            return ""
+        if name and oauth and not any(alt.token == "user" for alt in oauth):
+            self.add(m.val_loc["permission"], f"{what} needs the role permission '{name}' but no user token",
+                     "a role belongs to a user: add a '- token: user' alternative, or remove 'permission'")
+        return name
+
     def path(self, m: LMap, what: str) -> str | None:
         path = self.typed(m, "path", str, what)
         if path is None:
@@ -555,10 +567,12 @@ class _Reader:
                 else:
                     anchors[page, anchor] = (eid or "?", m.val_loc["anchor"])
             streaming = self.typed(m, "streaming", bool, what, False)
+            permission = self.permission(m, what, oauth)
+            undocumented = self.typed(m, "undocumented", bool, what, False)
             texts = [self.typed(m, key, str, what) for key in ("title", "summary", "returns")]
             if all([eid, method, path, page, anchor, history, oauth, *texts]):
                 out.append(Endpoint(eid, method, path, page, anchor, *texts, oauth, history, params, streaming,
-                                    item_loc[0]))
+                                    item_loc[0], permission, undocumented))
         return out
 
 

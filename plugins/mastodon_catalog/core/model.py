@@ -14,6 +14,19 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 PARAM_LOCATIONS = ("path", "query", "form", "header")
 PARAM_TYPES = ("string", "integer", "number", "boolean", "file", "object", "array", "datetime", "date")
 CHANGE_KINDS = ("added", "changed", "deprecated", "removed")
+# Mastodon's role permissions (UserRole::FLAGS in app/models/user_role.rb) and the names its
+# admin interface shows for them; admin endpoints need a role holding one.
+PERMISSIONS = {
+    "administrator": "Administrator", "view_devops": "DevOps", "view_audit_log": "View Audit Log",
+    "view_dashboard": "View Dashboard", "manage_reports": "Manage Reports", "manage_federation": "Manage Federation",
+    "manage_settings": "Manage Settings", "manage_blocks": "Manage Blocks", "manage_taxonomies": "Manage Taxonomies",
+    "manage_appeals": "Manage Appeals", "manage_users": "Manage Users", "manage_invites": "Manage Invites",
+    "manage_rules": "Manage Rules", "manage_announcements": "Manage Announcements",
+    "manage_custom_emojis": "Manage Custom Emojis", "manage_webhooks": "Manage Webhooks",
+    "invite_users": "Invite Users", "manage_roles": "Manage Roles", "manage_user_access": "Manage User Access",
+    "delete_user_data": "Delete User Data", "view_feeds": "View live and topic feeds",
+    "invite_bypass_approval": "Invite Users without review", "manage_email_subscriptions": "Manage Email Subscriptions",
+}
 
 PLACEHOLDER_RE = re.compile(r":([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -90,6 +103,8 @@ class Endpoint:
     params: tuple[Parameter, ...] = ()
     streaming: bool = False
     line: int = 0  # where the entry starts in the catalog, for later site-wide messages
+    permission: str = ""  # the role permission a user token's account needs (admin endpoints)
+    undocumented: bool = False  # routed by Mastodon, absent from upstream's documentation
 
     @property
     def signature(self) -> str:

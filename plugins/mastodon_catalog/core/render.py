@@ -15,11 +15,12 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .markers import Marker
-from .model import Alternative, Catalog, Endpoint, scope_anchor
+from .model import PERMISSIONS, Alternative, Catalog, Endpoint, scope_anchor
 from .versions import format_version
 
 TOKEN_NAMES = {"public": "Public", "app": "App token", "user": "User token"}
 TOKEN_ANCHORS = {"public": "public", "app": "app-token", "user": "user-token"}
+ROLES_ANCHOR = "roles"  # the token-types page's section on role permissions
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 # A code span as Markdown reads one; an escaped backtick opens none (so its text is prose).
@@ -88,11 +89,13 @@ class Links:
         return f"{self.to(self.explorer_page)}?endpoint={endpoint.id}" if self.explorer_page else ""
 
 
-def oauth_label(alternatives: tuple[Alternative, ...] | list[Alternative], links: Links) -> Markup:
+def oauth_label(alternatives: tuple[Alternative, ...] | list[Alternative], links: Links,
+                permission: str = "") -> Markup:
     """The one wording of an OAuth requirement, as inline Markdown.
 
     Alternatives of the same token kind and condition share one token link:
-    "User token + `profile` (since 4.3.0) or `read:accounts`"."""
+    "User token + `profile` (since 4.3.0) or `read:accounts`". A role permission follows the
+    user token's scopes: "User token + `admin:read:accounts`, role with Manage Users"."""
     groups: list[list[Alternative]] = []
     for alt in alternatives:
         if groups and (groups[-1][0].token, groups[-1][0].when) == (alt.token, alt.when) and alt.scopes:
@@ -114,6 +117,8 @@ def oauth_label(alternatives: tuple[Alternative, ...] | list[Alternative], links
             text += " + " + " or ".join(" ".join(filter(None, pair)) for pair in sets)
         elif head.since:
             text += f" {sets[0][1]}"
+        if permission and head.token == "user":
+            text += f", role with [{PERMISSIONS[permission]}]({links.to(links.tokens_page, ROLES_ANCHOR)})"
         if head.when:
             text += f" ({md_inline(head.when)})"
         rendered.append(text)
@@ -144,7 +149,8 @@ class Renderer:
     def _render(self, template: str, page: str, **context) -> str:
         links = self.links(page)
         return self.env.get_template(template).render(
-            catalog=self.catalog, links=links, label=lambda alts: oauth_label(alts, links), **context
+            catalog=self.catalog, links=links, label=lambda alts, permission="": oauth_label(alts, links, permission),
+            **context
         )
 
     def endpoint(self, endpoint: Endpoint, page: str, level: int = 2) -> str:
