@@ -44,7 +44,7 @@ def test_an_action_upstream_does_not_document_is_marked(tmp_path):
     path.write_text(text)
     ext = makeExtension(catalog=str(path), page="methods/accounts.md")
     html = soup(Markdown(extensions=["toc", ext]).convert("<!-- endpoint accounts/block -->\n"))
-    assert html.select_one(".mc-badge--undocumented").get_text() == "Not in upstream's documentation"
+    assert html.select_one(".mc-badge--undocumented").get_text() == "Not in the official documentation"
     catalog = load_catalog(path)
     assert {e["id"]: e for e in catalog_json(catalog, str)["endpoints"]}["accounts/block"]["undocumented_upstream"]
     post = openapi(catalog, str, "https://docs.example/")["paths"]["/api/v1/accounts/{id}/block"]["post"]

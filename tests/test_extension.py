@@ -76,11 +76,11 @@ def test_scopes_marker_renders_the_table_and_a_section_per_scope():
     html = render("<!-- scopes -->\n", page="api/oauth-scopes.md")
     table = [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in html.select(".mc-scopes tbody tr")]
     assert table[1][:3] == ["read", "read:accounts read:statuses", "0.9.0"]
-    assert table[7][:3] == ["follow", "write:blocks", "0.9.0, deprecated in 3.5.0"]
+    assert table[7][:3] == ["follow", "–", "0.9.0, deprecated in 3.5.0"]  # follow grants nothing
     section = html.find(id="write-blocks")
     assert section.name == "h3"
     text = section.find_next_sibling("p").find_next_sibling("p").get_text(" ", strip=True)
-    assert text == "Also granted by write , follow ."
+    assert text == "Also granted by write ."
 
 
 def test_unknown_marker_renders_nothing_and_leaves_no_text():

@@ -1,4 +1,4 @@
-from conftest import TINY
+from conftest import ROOT, TINY
 
 from mastodon_catalog.core import Alternative, load_catalog
 
@@ -10,9 +10,9 @@ def catalog():
 def test_parent_scopes_grant_their_children():
     c = catalog()
     assert c.grants("read") == {"read", "read:accounts", "read:statuses"}
-    assert c.grants("follow") == {"follow", "write:blocks"}
+    assert c.grants("follow") == {"follow"}
     assert c.grants("profile") == {"profile"}
-    assert c.granted_by("write:blocks") == ["write", "follow"]
+    assert c.granted_by("write:blocks") == ["write"]
 
 
 def test_satisfies_follows_the_hierarchy():
@@ -23,8 +23,9 @@ def test_satisfies_follows_the_hierarchy():
     assert not c.satisfies(["profile"], needs)
     assert not c.satisfies(["write"], needs)
     both = Alternative("user", ("read:accounts", "write:blocks"))
-    assert c.satisfies(["read", "follow"], both)
+    assert c.satisfies(["read", "write"], both)
     assert not c.satisfies(["read"], both)
+    assert not c.satisfies(["read", "follow"], both)
 
 
 def test_history_gives_added_deprecated_and_removed():
@@ -39,3 +40,37 @@ def test_listings_by_token_and_scope():
     assert [e.id for e in c.accepting("app")] == ["apps/verify_credentials", "accounts/create"]
     assert [e.id for e in c.naming("follow")] == ["accounts/block"]
     assert c.by_id["accounts/statuses"].placeholders == ["id"]
+
+
+def test_follow_grants_nothing_in_the_real_catalog():
+    """Mastodon expands only read, write, admin:read and admin:write; `follow` passes only where
+    a controller names it, so it is an explicit alternative there and grants nothing."""
+    c = load_catalog(ROOT / "data" / "endpoints.yaml")
+    assert c.grants("follow") == {"follow"}
+    assert all("follow" not in c.grants(s) for s in c.scopes if s != "follow")
+    parents = {name: set(c.grants(name)) - {name} for name in c.scopes if set(c.grants(name)) - {name}}
+    assert set(parents) == {"read", "write", "admin:read", "admin:write"}
+    for parent, children in parents.items():
+        assert children == {s for s in c.scopes if s.startswith(parent + ":")}, parent
+    follow_only = ["follow"]
+    for endpoint in ("accounts/relationships", "accounts/familiar_followers", "statuses/mute"):
+        assert not any(c.satisfies(follow_only, a) for a in c.by_id[endpoint].oauth), endpoint
+
+
+# The 19 actions whose controllers list :follow at Mastodon 4.7.0 (accounts_controller.rb:7-9,
+# blocks_controller.rb:4, mutes_controller.rb:4, domain_blocks_controller.rb:6-7,
+# domain_blocks/previews_controller.rb:4, follow_requests_controller.rb:4-5,
+# followed_tags_controller.rb:6, tags_controller.rb:4).
+FOLLOW_ACTIONS = [
+    "accounts/follow", "accounts/unfollow", "accounts/remove_from_followers", "accounts/block", "accounts/unblock",
+    "accounts/mute", "accounts/unmute", "blocks/get", "mutes/get", "domain_blocks/get", "domain_blocks/block",
+    "domain_blocks/unblock", "domain_blocks/preview", "follow_requests/get", "follow_requests/accept",
+    "follow_requests/reject", "followed_tags/get", "tags/follow", "tags/unfollow",
+]
+
+
+def test_follow_is_an_explicit_alternative_exactly_where_a_controller_lists_it():
+    c = load_catalog(ROOT / "data" / "endpoints.yaml")
+    for endpoint_id in FOLLOW_ACTIONS:
+        assert Alternative("user", ("follow",)) in c.by_id[endpoint_id].oauth, endpoint_id
+    assert sorted(e.id for e in c.naming("follow")) == sorted(FOLLOW_ACTIONS)

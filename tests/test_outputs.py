@@ -7,7 +7,7 @@ from openapi_spec_validator import validate
 
 from conftest import ROOT, TINY
 from mastodon_catalog.core import load_catalog
-from mastodon_catalog.core.export import openapi, openapi_path
+from mastodon_catalog.core.export import catalog_json, openapi, openapi_path
 
 CATALOG = load_catalog(ROOT / "data" / "endpoints.yaml")
 DOC = openapi(CATALOG, lambda page: page.removesuffix(".md") + "/", "https://docs.example/")
@@ -67,3 +67,34 @@ def test_security_schemes_tell_app_from_user_tokens():
 
 def test_tiny_fixture_document_also_validates():
     validate(openapi(load_catalog(TINY / "data" / "endpoints.yaml"), lambda p: p, "https://x.example/"))
+
+
+# catalog.json for the real catalog: the model the explorer checks tokens against.
+REAL_JSON = catalog_json(CATALOG, lambda page: page.removesuffix(".md") + "/")
+APP_TOKEN_ENDPOINTS = ["apps/verify_credentials", "accounts/create", "statuses/quotes", "statuses/source"]  # catalog order
+
+
+def real_oauth(endpoint_id):
+    return next(e for e in REAL_JSON["endpoints"] if e["id"] == endpoint_id)["oauth"]
+
+
+def test_real_catalog_json_follow_grants_nothing():
+    grants = {s["name"]: s["grants"] for s in REAL_JSON["scopes"]}
+    assert grants["follow"] == [] and grants["profile"] == [] and grants["push"] == []
+    assert {name for name, granted in grants.items() if granted} == {"read", "write", "admin:read", "admin:write"}
+    assert not any("follow" in granted for granted in grants.values())
+    assert real_oauth("accounts/relationships") == [
+        {"token": "user", "scopes": ["read:follows"], "when": None, "since": None}]
+    assert {"token": "user", "scopes": ["follow"], "when": None, "since": None} in real_oauth("blocks/get")
+
+
+def test_real_catalog_json_states_the_corrected_alternatives():
+    assert real_oauth("statuses/translate") == [{"token": "user", "scopes": ["read:statuses"], "when": None, "since": None}]
+    for feed in ("timelines/public", "timelines/tag", "timelines/link"):
+        assert [(a["token"], a["scopes"]) for a in real_oauth(feed)] == [("public", []), ("user", ["read:statuses"])]
+        assert all(a["when"] for a in real_oauth(feed)), feed
+    assert real_oauth("accounts/lookup") == [{"token": "public", "scopes": [], "when": None, "since": None}]
+    for listing in ("statuses/reblogged_by", "statuses/favourited_by"):
+        assert [(a["token"], a["scopes"]) for a in real_oauth(listing)] == [("public", []), ("user", ["read:accounts"])]
+    assert [(a["token"], a["scopes"]) for a in real_oauth("apps/verify_credentials")] == [("app", []), ("user", [])]
+    assert [e["id"] for e in REAL_JSON["endpoints"] if any(a["token"] == "app" for a in e["oauth"])] == APP_TOKEN_ENDPOINTS

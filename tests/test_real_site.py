@@ -1,5 +1,6 @@
 """The real site, built once with `mkdocs build --strict`, checked as a reader sees it."""
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -25,10 +26,81 @@ def page(site: Path, src: str):
     return soup((site / re.sub(r"(index)?\.md$", "", src) / "index.html").read_text(encoding="utf-8"))
 
 
-def test_app_verify_credentials_is_labelled_app_token(site):
+def test_app_verify_credentials_is_labelled_app_or_user_token(site):
+    # apps/credentials_controller.rb:4-5 (4.7.0): no scope filter, no user check, any valid token.
     label = page(site, "methods/apps.md").select_one('[data-endpoint="apps/verify_credentials"] .mc-oauth')
-    assert label.get_text(" ", strip=True) == "OAuth: App token"
-    assert label.a["href"] == "../../api/oauth-tokens/#app-token"
+    assert label.get_text(" ", strip=True) == "OAuth: App token or User token"
+    assert [a["href"] for a in label.find_all("a")] == ["../../api/oauth-tokens/#app-token",
+                                                        "../../api/oauth-tokens/#user-token"]
+
+
+def label_text(site, endpoint_id: str) -> str:
+    endpoint = CATALOG.by_id[endpoint_id]
+    return page(site, endpoint.page).select_one(f'[data-endpoint="{endpoint_id}"] .mc-oauth').get_text(" ", strip=True)
+
+
+@pytest.mark.parametrize("endpoint_id, expected", [
+    # translations_controller.rb:4-5: doorkeeper_authorize! :read, :'read:statuses' + require_user!
+    ("statuses/translate", "OAuth: User token + read:statuses"),
+    # timelines/public_controller.rb:4-5, tag_controller.rb:4 / link_controller.rb:4 + topic_controller.rb:4
+    ("timelines/public", "OAuth: Public (while the server's access setting for this feed is public) or "
+                         "User token + read:statuses (if the server limits this feed to signed-in users)"),
+    ("timelines/tag", "OAuth: Public (while the server's access setting for this feed is public) or "
+                      "User token + read:statuses (if the server limits this feed to signed-in users)"),
+    ("timelines/link", "OAuth: Public (while the server's access setting for this feed is public) or "
+                       "User token + read:statuses (if the server limits this feed to signed-in users)"),
+    # accounts/lookup_controller.rb:4: authorize_if_got_token! only
+    ("accounts/lookup", "OAuth: Public"),
+    # reblogged_by_accounts_controller.rb:4, favourited_by_accounts_controller.rb:4: read / read:accounts
+    ("statuses/reblogged_by", "OAuth: Public or User token + read:accounts (for private statuses)"),
+    ("statuses/favourited_by", "OAuth: Public or User token + read:accounts (for private statuses)"),
+    # api/v2/instances_controller.rb:4 skips require_authenticated_user! in every mode
+    ("instance/v2", "OAuth: Public"),
+    ("instance/v1", "OAuth: Public"),
+    # instances/base_controller.rb:4-5: the sub-pages run it in limited federation mode
+    ("instance/rules", "OAuth: Public (unless the server runs in limited federation mode) or "
+                       "User token (in limited federation mode)"),
+    ("instance/peers", "OAuth: Public (unless the server runs in limited federation mode, where nobody gets the list)"),
+    # follow grants nothing: relationships list only read:follows (accounts/relationships_controller.rb:4)
+    ("accounts/relationships", "OAuth: User token + read:follows"),
+    ("blocks/get", "OAuth: User token + read:blocks or follow"),
+])
+def test_labels_say_what_mastodon_4_7_does(site, endpoint_id, expected):
+    assert label_text(site, endpoint_id) == expected
+
+
+APP_TOKEN_IDS = ["apps/verify_credentials", "accounts/create", "statuses/quotes", "statuses/source"]
+
+
+def test_app_token_list_is_exactly_where_an_app_token_gets_more_than_no_token(site):
+    listing = page(site, "api/oauth-tokens.md").select_one('.mc-listing[data-token="app"]')
+    # sign-up (accounts_controller.rb:10,13), any valid token (apps/credentials_controller.rb:4-5), and two
+    # reads behind doorkeeper_authorize! with no user check (statuses/quotes_controller.rb:4, sources_controller.rb:4)
+    assert listed(listing) == [CATALOG.by_id[i].signature for i in APP_TOKEN_IDS]
+    assert listed(listing)[0] == "GET /api/v1/apps/verify_credentials"
+
+
+def test_follow_grants_nothing_on_the_scopes_page_and_in_catalog_json(site):
+    html = page(site, "api/oauth-scopes.md")
+    row = next(tr for tr in html.select(".mc-scopes tbody tr") if tr.td.get_text(strip=True) == "follow")
+    assert row.find_all("td")[1].get_text(strip=True) == "–"
+    section = html.find(id="read-follows")
+    assert "follow" not in [a.get_text() for a in section.find_next("p").find_next("p").find_all("a")]
+    named = [a.get_text() for a in html.find(id="follow").find_next("ul").select("li > a:first-child")]
+    assert len(named) == 19 and "GET /api/v1/accounts/relationships" not in named
+    catalog = json.loads((site / "catalog.json").read_text())
+    assert next(s for s in catalog["scopes"] if s["name"] == "follow")["grants"] == []
+    assert [e["id"] for e in catalog["endpoints"] if any(a["token"] == "app" for a in e["oauth"])] == APP_TOKEN_IDS
+
+
+def test_no_prose_contradicts_an_app_token_label(site):
+    statuses = page(site, "methods/statuses.md").get_text(" ", strip=True)
+    assert "app token as enough" not in statuses
+    assert "turned away with 422" in statuses
+    timelines = page(site, "methods/timelines.md").get_text(" ", strip=True)
+    assert "the catalog shows app and user tokens" not in timelines
+    tokens = page(site, "api/oauth-tokens.md").get_text(" ", strip=True)
+    assert "GET /api/v1/statuses/:id/source" in tokens and "instance information, app registration" not in tokens
 
 
 def test_account_verify_credentials_offers_profile_or_read_accounts(site):
@@ -116,3 +188,73 @@ def test_a_plain_build_of_this_site_is_strict(tmp_path, line, message):
     assert result.returncode == 1
     assert message.format(n=len(lines)) in result.stderr
     assert "Traceback" not in result.stderr and not (copy / "site").exists()
+
+
+
+def oauth_line(site, endpoint_id: str) -> str:
+    """The label as a reader reads it: get_text(" ") would put a space before the comma after a link."""
+    endpoint = CATALOG.by_id[endpoint_id]
+    label = page(site, endpoint.page).select_one(f'[data-endpoint="{endpoint_id}"] .mc-oauth')
+    return re.sub(r"\s+", " ", label.get_text()).strip()
+
+
+@pytest.mark.parametrize("endpoint_id, expected", [
+    # admin/accounts_controller.rb:9,38 authorize :account, :index? -> account_policy.rb:4-5 role.can?(:manage_users)
+    ("admin/accounts/v1", "OAuth: User token + admin:read:accounts, role with Manage Users"),
+    # admin/accounts_controller.rb:69 authorize @account, :destroy? -> account_policy.rb:20-21 :delete_user_data
+    ("admin/accounts/delete", "OAuth: User token + admin:write:accounts, role with Delete User Data"),
+    # admin/reports_controller.rb:37 authorize @report, :update? -> report_policy.rb:4-5 :manage_reports
+    ("admin/reports/update", "OAuth: User token + admin:write:reports, role with Manage Reports"),
+    # admin/dimensions_controller.rb:6,12 authorize :dashboard, :index? -> dashboard_policy.rb:4-5 :view_dashboard
+    ("admin/dimensions/get", "OAuth: User token + admin:read, role with View Dashboard"),
+    # admin/domain_blocks_controller.rb:29 authorize :domain_block, :create? -> domain_block_policy.rb:12-13
+    ("admin/domain_blocks/create",
+     "OAuth: User token + admin:write:domain_blocks (since 4.1.0), role with Manage Federation"),
+    # admin/ip_blocks_controller.rb:18 authorize :ip_block, :index? -> ip_block_policy.rb:4-5 :manage_blocks
+    ("admin/ip_blocks/get", "OAuth: User token + admin:read:ip_blocks (since 4.1.0), role with Manage Blocks"),
+])
+def test_admin_labels_name_the_role_permission_the_policy_checks(site, endpoint_id, expected):
+    assert oauth_line(site, endpoint_id) == expected
+
+
+# Admin endpoints whose action calls no Pundit `authorize`, so no role permission turns the request away:
+# trends/{links,statuses,tags}_controller.rb:9 `after_action :verify_authorized, except: :index`, and :12
+# `if current_user&.can?(:manage_taxonomies)` picks the admin list, else `super` serves the public trends.
+ADMIN_WITHOUT_PERMISSION = {"admin/trends/links", "admin/trends/statuses", "admin/trends/tags"}
+
+
+def test_every_admin_endpoint_states_a_permission_except_the_trend_lists():
+    admin = [e for e in CATALOG.endpoints if e.path.startswith(("/api/v1/admin/", "/api/v2/admin/"))]
+    assert ADMIN_WITHOUT_PERMISSION <= {e.id for e in admin}
+    missing = {e.id for e in admin if not e.permission}
+    assert missing == ADMIN_WITHOUT_PERMISSION
+    # No non-admin controller authorizes against a policy that checks role.can? (status, collection,
+    # collection_item, quote policies and AccountPolicy#feature?/index_collections? check ownership only).
+    assert [e.id for e in CATALOG.endpoints if e.permission and e.id not in {a.id for a in admin}] == []
+
+
+def test_the_permission_links_to_the_roles_section_of_the_token_types_page(site):
+    endpoint = CATALOG.by_id["admin/accounts/v1"]
+    label = page(site, endpoint.page).select_one('[data-endpoint="admin/accounts/v1"] .mc-oauth')
+    link = label.find("a", string="Manage Users")
+    # methods/admin/accounts.md is built as methods/admin/accounts/index.html, three levels below the root
+    assert link["href"] == "../../../api/oauth-tokens/#roles"
+    target, anchor = link["href"].split("#")
+    built = (site / "methods/admin/accounts" / target / "index.html").resolve()
+    assert built == (site / "api/oauth-tokens/index.html").resolve()
+    assert soup(built.read_text(encoding="utf-8")).find(id=anchor).get_text(strip=True).startswith("Roles")
+    for endpoint_id in ("admin/reports/get", "admin/canonical_email_blocks/test"):
+        other = CATALOG.by_id[endpoint_id]
+        links = page(site, other.page).select(f'[data-endpoint="{endpoint_id}"] .mc-oauth a')
+        assert links[-1]["href"] == "../../../api/oauth-tokens/#roles", endpoint_id
+
+
+def test_reader_pages_use_no_words_a_reader_cannot_place(site):
+    """'upstream', 'the catalog' and this repository's file names mean nothing to a reader; the
+    page about machine-readable outputs is where the catalog is the point."""
+    for html in site.rglob("index.html"):
+        if "use-elsewhere" in str(html) or html.parent == site / "explorer":
+            continue
+        text = soup(html.read_text(encoding="utf-8")).select_one("article").get_text(" ")
+        for word in (r"\bupstream", r"\bthe catalog\b", r"endpoints\.yaml", r"MASTODON_FACTS", r"\w+\.py\b"):
+            assert not re.search(word, text, re.I), f"{html.relative_to(site)}: {word}"

@@ -16,7 +16,7 @@ const SCOPES = [
   { name: "write", grants: ["write:blocks", "write:statuses"] },
   { name: "write:blocks", grants: [] },
   { name: "write:statuses", grants: [] },
-  { name: "follow", grants: ["write:blocks"] },
+  { name: "follow", grants: [] },
   { name: "profile", grants: [] },
 ];
 
@@ -49,8 +49,7 @@ test("instance addresses", () => {
 });
 
 test("scope hierarchy", () => {
-  assert.deepEqual([...held(["read", "follow"], SCOPES)].sort(),
-                   ["follow", "read", "read:accounts", "read:statuses", "write:blocks"]);
+  assert.deepEqual([...held(["read", "follow"], SCOPES)].sort(), ["follow", "read", "read:accounts", "read:statuses"]);
   assert.deepEqual(missingScopes(["read"], { scopes: ["read:statuses", "write:statuses"] }, SCOPES), ["write:statuses"]);
 });
 
@@ -138,4 +137,14 @@ test("failures explained", () => {
   assert.match(explainStatus(429, { error: "Too many requests" }, { retryAfter: "2026-01-01T00:00:00Z" }), /resets at 2026/);
   assert.match(explainStatus(500, "<html>oops</html>"), /failed with 500/);
   assert.equal(explainStatus(200, {}), "");
+});
+
+test("a 403 from an endpoint that needs a role permission names the permission", () => {
+  const said = explainStatus(403, { error: "This action is not allowed" }, { sent: "user", permission: "Manage Users" });
+  assert.match(said, /role has the Manage Users permission/);
+  assert.match(said, /"This action is not allowed"/);
+  // A scope refusal is still a scope refusal, and without a permission the message stays general.
+  assert.match(explainStatus(403, { error: "This action is outside the authorized scopes" },
+                             { sent: "user", permission: "Manage Users" }), /lacks a scope/);
+  assert.match(explainStatus(403, { error: "This action is not allowed" }, { sent: "user" }), /refused the action/);
 });
