@@ -225,3 +225,18 @@ def test_serve_keeps_the_last_good_build_and_shows_a_catalog_mistake(tiny):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.mark.parametrize("endpoint, prose, said, offers", [
+    ("apps/verify_credentials", "An app token\nis turned away here.", "app token is turned away", "offers an"),
+    ("accounts/block", "Any app token with `write:blocks` works.", "app token with `write:blocks` works", "offers no"),
+])
+def test_prose_that_contradicts_the_label_about_app_tokens(tiny, build, endpoint, prose, said, offers):
+    page = "methods/apps.md" if endpoint.startswith("apps/") else "methods/accounts.md"
+    source = (tiny / "content" / page).read_text().replace(f"<!-- endpoint {endpoint} -->\n",
+                                                          f"<!-- endpoint {endpoint} -->\n\n{prose}\n")
+    line = source.splitlines().index(prose.splitlines()[0]) + 1
+    assert warnings_after(tiny, build, page, source) == [
+        f"mastodon_catalog: content/{page}:{line}:1: the prose says \"{said}\", but the label of '{endpoint}' "
+        f"{offers} app token (correct the prose, or the endpoint's alternatives in the catalog)"
+    ]

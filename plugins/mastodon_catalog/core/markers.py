@@ -83,18 +83,56 @@ def check_marker(match: re.Match, catalog: Catalog) -> tuple[Marker | None, str,
     return Marker(kind, arg, 0), "", ""
 
 
+# What prose says about app tokens, within one sentence: "an app token is turned away",
+# "an app token with `read` also passes". A label is the catalog's word; prose must agree.
+_NEAR = r"\b[^.;]{0,60}?\b"
+APP_REFUSED_RE = re.compile(
+    r"app tokens?" + _NEAR + r"(?:is|are) (?:refused|rejected|turned away|not accepted)|app tokens?" + _NEAR
+    + r"gets? (?:a |an )?(?:401|403|422)|app tokens?" + _NEAR + r"(?:does not|doesn't|do not|don't|cannot|can't)"
+    r" (?:work|pass)|\bno app token", re.I)
+APP_ACCEPTED_RE = re.compile(r"app tokens?" + _NEAR + r"(?:works|is accepted|are accepted|passes|is enough)\b"
+                             r"|accepts? an app token", re.I)
+
+
+def prose_contradictions(paragraph: str, line: int, endpoint) -> list[PageNote]:
+    """Prose after an endpoint's marker that says the opposite of its label about app tokens.
+    Where the label offers Public, an app token is answered as no token, so it 'works' too."""
+    if endpoint.accepts("app") and (said := APP_REFUSED_RE.search(paragraph)):
+        return [PageNote(line, 1, f"the prose says \"{said.group(0)}\", but the label of '{endpoint.id}' offers an "
+                         "app token", "correct the prose, or the endpoint's alternatives in the catalog")]
+    if not (endpoint.accepts("app") or endpoint.accepts("public")) and (said := APP_ACCEPTED_RE.search(paragraph)):
+        return [PageNote(line, 1, f"the prose says \"{said.group(0)}\", but the label of '{endpoint.id}' offers no "
+                         "app token", "correct the prose, or the endpoint's alternatives in the catalog")]
+    return []
+
+
 def scan_page(text: str, catalog: Catalog) -> tuple[list[Marker], list[PageNote]]:
     """Find the markers of a page and every problem in its raw source, with line numbers."""
     markers: list[Marker] = []
     notes: list[PageNote] = []
+    endpoint, paragraph, start = None, [], 0
+
+    def end_paragraph() -> None:
+        if endpoint and paragraph:
+            notes.extend(prose_contradictions(" ".join(paragraph), start, endpoint))
+        paragraph.clear()
+
     for number, line in outside_code(text.splitlines()):
         match = MARKER_RE.match(line)
+        if match or not line.strip() or line.startswith("#"):
+            end_paragraph()
+            if line.startswith("#"):
+                endpoint = None  # prose under another heading is about something else
+        else:
+            start = start if paragraph else number
+            paragraph.append(line.strip())
         if match:
             marker, problem, fix = check_marker(match, catalog)
             if marker:
                 markers.append(Marker(marker.kind, marker.arg, number))
             else:
                 notes.append(PageNote(number, 1, problem, fix, error=True))
+            endpoint = catalog.by_id[marker.arg] if marker and marker.kind == "endpoint" else None
             continue
         prose = CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line)
         like = MARKER_LIKE_RE.search(prose)
@@ -105,4 +143,5 @@ def scan_page(text: str, catalog: Catalog) -> tuple[list[Marker], list[PageNote]
         if drift:
             notes.append(PageNote(number, drift.start() + 1, "hand-typed OAuth line (drift from the catalog)",
                                   "remove it and use an <!-- endpoint ID --> marker, which renders the label"))
+    end_paragraph()
     return markers, notes
