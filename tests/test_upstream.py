@@ -153,3 +153,15 @@ def test_catalog_agrees_with_upstream_except_reviewed_differences(capsys):
     status = upstream.main([str(REFERENCE), "--catalog", str(ROOT / "data" / "endpoints.yaml"),
                             "--allow", str(ROOT / "data" / "upstream-differences.yaml")])
     assert status == 0, capsys.readouterr().out
+
+
+def test_every_deliberate_difference_gives_its_evidence():
+    """A reason names the code that decides (a controller or streaming file and line) or the
+    change that did it (a pull request or commit), never only an opinion."""
+    import re
+
+    import yaml
+
+    entries = yaml.safe_load((ROOT / "data" / "upstream-differences.yaml").read_text(encoding="utf-8"))
+    evidence = re.compile(r"\.(?:rb|js):\d+|#\d{3,}|commit [0-9a-f]{7,}")
+    assert [e.get("endpoint", e.get("id")) for e in entries if not evidence.search(e["reason"])] == []
