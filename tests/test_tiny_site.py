@@ -91,17 +91,21 @@ def test_endpoint_documented_on_another_page(tiny, build, caplog):
     ]
 
 
-def test_a_broken_template_override_stops_the_build_without_a_traceback(tiny, build, caplog):
+@pytest.mark.parametrize("block, error", [
+    ("{{ endpoint.nonsense }}", "UndefinedError: 'mastodon_catalog.core.model.Endpoint object' has no attribute "
+                                "'nonsense'"),
+    ("{{ 1 // 0 }}", "ZeroDivisionError: integer division or modulo by zero"),
+])
+def test_a_broken_template_override_stops_the_build_without_a_traceback(tiny, build, caplog, block, error):
     (tiny / "templates").mkdir()
     (tiny / "templates" / "endpoint.md.jinja").write_text(
-        '{% extends "_base/endpoint.md.jinja" %}\n{% block summary %}{{ endpoint.nonsense }}{% endblock %}\n')
+        f'{{% extends "_base/endpoint.md.jinja" %}}\n{{% block summary %}}{block}{{% endblock %}}\n')
     config = tiny / "mkdocs.yml"
     config.write_text(config.read_text().replace("  - mastodon/catalog", "  - mastodon/catalog:\n      templates_dir: templates"))
     with pytest.raises(Abort):
         build(tiny)
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-    assert errors == ["content/methods/accounts.md:3:1: rendering this marker failed: UndefinedError: "
-                      "'mastodon_catalog.core.model.Endpoint object' has no attribute 'nonsense'"]
+    assert errors == [f"content/methods/accounts.md:3:1: rendering this marker failed: {error}"]
 
 
 def test_hand_typed_oauth_line_is_drift(tiny, build):

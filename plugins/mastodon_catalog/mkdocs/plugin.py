@@ -129,8 +129,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                 continue
             try:
                 self.fragments[key] = renderer.marker(marker, page)
-            except TemplateError as err:  # a template override with a mistake
-                where = f" ({err.filename or err.name}, line {err.lineno})" if getattr(err, "lineno", None) else ""
+            except Exception as err:  # a template override with a mistake: name the marker, no traceback
+                where = f" ({err.filename or err.name}, line {err.lineno})" \
+                    if isinstance(err, TemplateError) and getattr(err, "lineno", None) else ""
                 raise PluginError(f"{self.docs_base}/{page}:{marker.line}:1: rendering this marker failed: "
                                   f"{type(err).__name__}: {err}{where}") from err
 
