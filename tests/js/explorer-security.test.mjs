@@ -198,3 +198,21 @@ test("storage that is full or denied is reported, not thrown", () => {
     delete globalThis.sessionStorage;
   }
 });
+
+test("a registration answer with unusable credentials is refused, and odd scope lists are cleaned", async () => {
+  for (const [client_id, client_secret] of [[{ id: 1 }, "s"], ["id", ""], ["id", "a b"], ["id", "x".repeat(5000)]]) {
+    const { impl } = fakeFetch({ ...INFO, "/api/v1/apps": { client_id, client_secret } });
+    const instance = new Instance(ORIGIN, impl);
+    await instance.discover();
+    await assert.rejects(instance.registerApp("x", "https://docs.example/explorer/", ["read"]),
+                         (error) => error instanceof InstanceError && /is unusable/.test(error.message));
+  }
+  const meta = { scopes_supported: ["read", "<img src=x>", 7, "write:statuses", ...Array(500).fill("read")] };
+  const { impl } = fakeFetch({ "/.well-known/oauth-authorization-server": meta, ...INFO,
+                               "/api/v1/apps": { client_id: "id", client_secret: "secret", scopes: ["read", "x y", ["write"]] } });
+  const instance = new Instance(ORIGIN, impl);
+  const found = await instance.discover();
+  assert.deepEqual(found.scopes_supported.slice(0, 3), ["read", "write:statuses", "read"]);
+  assert.equal(found.scopes_supported.length, 200);
+  assert.deepEqual((await instance.registerApp("x", "https://docs.example/explorer/", ["read"])).scopes, ["read"]);
+});

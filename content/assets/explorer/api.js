@@ -15,6 +15,9 @@ const FIXED = { authorization_endpoint: "/oauth/authorize", token_endpoint: "/oa
 const TIMEOUT_MS = 20000;
 const REDIRECTS = [301, 302, 303, 307, 308];
 const ENDPOINT_MAX = 2048;  // a longer "endpoint" in a metadata document is not a real one
+const SCOPE_RE = /^[a-z_]+(:[a-z_]+)*$/;  // Mastodon's scope names; anything else is offered to no one
+const SCOPES_MAX = 200;
+const scopeNames = (list) => list.filter((s) => typeof s === "string" && SCOPE_RE.test(s)).slice(0, SCOPES_MAX);
 
 async function readBody(response) {
   const text = await response.text();
@@ -77,7 +80,7 @@ export class Instance {
     }
     if (documented) {
       if (Array.isArray(meta.json.scopes_supported)) {
-        found.scopes_supported = meta.json.scopes_supported.filter((s) => typeof s === "string");
+        found.scopes_supported = scopeNames(meta.json.scopes_supported);
       }
       if (Array.isArray(meta.json.code_challenge_methods_supported)) {
         found.code_challenge_methods_supported = meta.json.code_challenge_methods_supported;
@@ -102,11 +105,17 @@ export class Instance {
     const body = new URLSearchParams({ client_name: name, redirect_uris: redirectUri, scopes: scopes.join(" ") });
     if (website) body.set("website", website);
     const answer = await this.fetch(this.endpoints.app_registration_endpoint, { method: "POST", body });
-    if (!answer.ok || !answer.json?.client_id || !answer.json?.client_secret) {
+    if (!answer.ok || !answer.json || typeof answer.json !== "object") {
       throw new InstanceError("Registering the app failed. " + explainStatus(answer.status, answer.json ?? answer.text));
     }
+    // The credentials are sent back in forms and kept in storage: plain, sane text only.
+    const unusable = ["client_id", "client_secret"].find((key) => tokenProblem(answer.json[key]));
+    if (unusable) {
+      throw new InstanceError(`Registering the app failed: the instance's ${unusable} is unusable ` +
+        `(${tokenProblem(answer.json[unusable])}). Nothing was kept.`);
+    }
     return { client_id: answer.json.client_id, client_secret: answer.json.client_secret,
-             scopes: Array.isArray(answer.json.scopes) ? answer.json.scopes : scopes, redirect_uri: redirectUri,
+             scopes: Array.isArray(answer.json.scopes) ? scopeNames(answer.json.scopes) : scopes, redirect_uri: redirectUri,
              name, created: Date.now() };
   }
 
