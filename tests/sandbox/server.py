@@ -40,17 +40,17 @@ BIGINT = 2**63 - 1  # every id is a bigint
 
 # What REST::InstanceSerializer reports; the same constants bound what the sandbox accepts.
 MAX_CHARS, URL_CHARS = 500, 23  # StatusLengthValidator
-STATUSES = {"max_characters": MAX_CHARS, "max_media_attachments": 4, "characters_reserved_per_url": URL_CHARS}
+STATUSES = {"characters_reserved_per_url": URL_CHARS, "max_characters": MAX_CHARS, "max_media_attachments": 4}
 MEDIA = {
-    "supported_mime_types": [
-        "image/jpeg", "image/png", "image/gif", "image/heic", "image/heif", "image/webp", "image/avif",
-        "video/webm", "video/mp4", "video/quicktime", "video/ogg", "audio/wave", "audio/wav", "audio/x-wav",
-        "audio/x-pn-wave", "audio/vnd.wave", "audio/ogg", "audio/vorbis", "audio/mpeg", "audio/mp3", "audio/webm",
-        "audio/flac", "audio/aac", "audio/m4a", "audio/x-m4a", "audio/mp4", "audio/3gpp", "video/x-ms-asf"],
+    "supported_mime_types": [  # sorted; the order means nothing
+        "audio/3gpp", "audio/aac", "audio/flac", "audio/m4a", "audio/mp3", "audio/mp4", "audio/mpeg",
+        "audio/ogg", "audio/vnd.wave", "audio/vorbis", "audio/wav", "audio/wave", "audio/webm", "audio/x-m4a",
+        "audio/x-pn-wave", "audio/x-wav", "image/avif", "image/gif", "image/heic", "image/heif", "image/jpeg",
+        "image/png", "image/webp", "video/mp4", "video/ogg", "video/quicktime", "video/webm", "video/x-ms-asf"],
     "image_size_limit": 16 * 2**20, "image_matrix_limit": 33_177_600, "video_size_limit": 99 * 2**20,
     "video_frame_rate_limit": 120, "video_matrix_limit": 8_294_400,
 }
-POLLS = {"max_options": 4, "max_characters_per_option": 50, "min_expiration": 300, "max_expiration": 2_629_746}
+POLLS = {"min_expiration": 300, "max_expiration": 2_629_746, "max_options": 4, "max_characters_per_option": 50}
 # Shaped like a P-256 public key; the sandbox sends no Web Push.
 VAPID_KEY = "BC5X3M-LjWxwUR2SZZOroAbmBXeDEyx7-PCLJTaSS5mWN4dkpLeCmLUI0dpIkbDeK5XIDVB7-8D9WjtqcH3cxfA="
 
@@ -374,9 +374,10 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
             "urls": {"streaming": "ws://" + request.host, "status": None, "about": root + "/about",
                      "privacy_policy": root + "/privacy-policy", "terms_of_service": None},
             "vapid": {"public_key": VAPID_KEY},
-            "accounts": {"max_display_name_length": 40, "max_note_length": 500, "max_avatar_description_length": 150,
-                         "max_header_description_length": 150, "max_featured_tags": 10, "max_pinned_statuses": 5,
-                         "max_profile_fields": 4, "profile_field_name_limit": 255, "profile_field_value_limit": 255},
+            "accounts": {"max_pinned_statuses": 5, "max_featured_tags": 10, "max_profile_fields": 4,
+                         "profile_field_value_limit": 255, "profile_field_name_limit": 255, "max_note_length": 500,
+                         "max_display_name_length": 40, "max_header_description_length": 150,
+                         "max_avatar_description_length": 150},
             "statuses": STATUSES, "media_attachments": {"description_limit": 10_000, **MEDIA}, "polls": POLLS,
             "translation": {"enabled": False},
             "timelines_access": {feed: {"local": "public", "remote": "public"}
@@ -390,8 +391,8 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
                 "icon": [{"src": f"{root}/packs/media/icons/android-chrome-{n}x{n}.png", "size": f"{n}x{n}"}
                          for n in (36, 48, 72, 96, 144, 192, 256, 384, 512)],
                 "configuration": configuration,
-                "registrations": {"enabled": True, "approval_required": False, "reason_required": False,
-                                  "message": None, "min_age": None, "url": None},
+                "registrations": {"approval_required": False, "enabled": True, "message": None, "min_age": None,
+                                  "reason_required": False, "url": None},
                 "api_versions": {"mastodon": 11}, "wrapstodon": None,
                 "contact": {"email": "admin@sandbox.test", "account": None}, "rules": []}
         if legacy:

@@ -41,7 +41,7 @@ class Account:
             "avatar_description": "", "header": header, "header_static": header, "header_description": "",
             "followers_count": 0, "following_count": 0, "statuses_count": self.statuses_count,
             "last_status_at": self.last_status_at.date().isoformat() if self.last_status_at else None,
-            "hide_collections": False, "show_media": True, "show_media_replies": True, "show_featured": True,
+            "show_featured": True, "hide_collections": False, "show_media_replies": True, "show_media": True,
             "emojis": [], "noindex": False, "roles": [], "fields": [],
             "feature_approval": {"automatic": ["followers" if self.locked else "public"], "manual": [],
                                  "current_user": "automatic" if viewer and (viewer is self or not self.locked)
