@@ -43,25 +43,17 @@ def expanded_copy(work: Path) -> Path:
     built by MkDocs without our plugin."""
     from mastodon_catalog.core import load_catalog
     from mastodon_catalog.core.export import catalog_json, openapi
-    from mastodon_catalog.core.markers import MARKER_RE, check_marker, outside_code
+    from mastodon_catalog.core.pages import PagePipeline
     from mastodon_catalog.core.render import Renderer
 
     plain = work / "plain"
     shutil.copytree(ROOT / "content", plain / "content")
     shutil.copytree(ROOT / "overrides", plain / "overrides")
     catalog = load_catalog(ROOT / "data" / "endpoints.yaml")
-    renderer = Renderer(catalog, explorer_page="explorer.md")
+    pipeline = PagePipeline(catalog, Renderer(catalog, explorer_page="explorer.md"))
     for page in (plain / "content").rglob("*.md"):
         src = page.relative_to(plain / "content").as_posix()
-        lines = page.read_text(encoding="utf-8").splitlines()
-        for number, line in reversed(list(outside_code(lines))):
-            match = MARKER_RE.match(line)
-            if not match:
-                continue
-            marker, _, _ = check_marker(match, catalog)
-            text = renderer.marker(marker, src)
-            lines[number - 1:number] = ["", *text.splitlines(), ""]
-        page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        page.write_text(pipeline.page(src, page.read_text(encoding="utf-8")).text, encoding="utf-8")
     def url(page: str) -> str:  # MkDocs' directory URLs
         return page.removesuffix(".md").removesuffix("index") + ("" if page.endswith("index.md") else "/")
 
@@ -71,6 +63,8 @@ def expanded_copy(work: Path) -> Path:
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "mastodon/catalog" in p)]
     config.pop("watch", None)
+    config["markdown_extensions"] = [e for e in config["markdown_extensions"]
+                                     if not (isinstance(e, dict) and "mastodon_catalog" in e)]
     (plain / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     return plain
 

@@ -1,8 +1,10 @@
 """The Python-Markdown extension alone (as Zensical would run it), asserted on parsed HTML."""
 
+import pytest
 from markdown import Markdown
 
 from conftest import TINY, soup
+from mastodon_catalog.core import CatalogError
 from mastodon_catalog.markdown import CatalogExtension, makeExtension
 
 
@@ -83,9 +85,12 @@ def test_scopes_marker_renders_the_table_and_a_section_per_scope():
     assert text == "Also granted by write ."
 
 
-def test_unknown_marker_renders_nothing_and_leaves_no_text():
-    html = render("<!-- endpoint accounts/nope -->\n\nAfter.\n")
-    assert html.get_text(strip=True) == "After."
+def test_unknown_marker_stops_the_conversion_with_its_file_and_line():
+    with pytest.raises(CatalogError) as caught:
+        render("# Accounts\n\nProse.\n\n<!-- endpoint accounts/nope -->\n\nAfter.\n", docs_dir="content")
+    assert str(caught.value) == (
+        "1 problem in the page content/methods/accounts.md:\n"
+        "content/methods/accounts.md:5:1: marker names unknown endpoint 'accounts/nope' (did you mean 'accounts/block'?)")
 
 
 def test_template_override(tmp_path):

@@ -14,7 +14,6 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from .markers import Marker
 from .model import PERMISSIONS, Alternative, Catalog, Endpoint, scope_anchor
 from .versions import format_version
 
@@ -161,16 +160,3 @@ class Renderer:
 
     def scopes(self, page: str, level: int = 3) -> str:
         return self._render("scopes.md.jinja", page, level=level)
-
-    def marker(self, marker: Marker, page: str) -> str:
-        """What a (valid) marker on `page` expands into."""
-        if marker.kind == "endpoint":
-            return self.endpoint(self.catalog.by_id[marker.arg], page)
-        if marker.kind == "scopes":
-            return self.scopes(page)
-        key, _, value = marker.arg.partition("=")
-        if key == "token":
-            return self.listing(self.catalog.accepting(value), page, token=value)
-        if key == "scope":
-            return self.listing(self.catalog.naming(value), page, scope=value)
-        return self.listing(self.catalog.endpoints, page)

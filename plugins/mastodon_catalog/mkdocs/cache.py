@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..core import Catalog, parse_catalog, snapshot
 from ..core.loader import decode
+from ..core.render import TEMPLATES
 
 FORMAT = "mastodon-catalog-cache-4"  # JSON entries only: reading the cache runs no code
 
@@ -105,3 +106,44 @@ class DiskCache:
         text = compute()
         self.put(kind, key, text.encode("utf-8"))
         return text
+
+
+class BuildCaches:
+    """All the plugin keeps between builds, behind one object: the validated catalog (in
+    memory across serve rebuilds, on disk across builds), the rendered fragments and the JSON
+    outputs (on disk)."""
+
+    def __init__(self):
+        self.disk = DiskCache(None)
+        self._catalog: tuple | None = None  # ((path, mtime, pages), (catalog, bytes))
+        self._fragments: tuple[str, dict, int] = ("", {}, 0)  # key, fragments, how many were on disk
+
+    def open(self, folder: Path | None) -> None:
+        self.disk = DiskCache(folder)
+
+    def catalog(self, path: Path, display: str, pages: frozenset[str]) -> tuple[Catalog, bytes]:
+        """The validated catalog and its bytes (the key of everything derived from it).
+        Raises CatalogError on any mistake in it."""
+        key = (str(path), path.stat().st_mtime_ns, pages)
+        if self._catalog and self._catalog[0] == key:  # serve: unchanged since the last rebuild
+            return self._catalog[1]
+        data = path.read_bytes()
+        loaded = self.disk.catalog(data, display, pages), data
+        self._catalog = (key, loaded)
+        return loaded
+
+    def fragments(self, catalog: bytes, options: dict, templates: str) -> dict:
+        """Rendered markers from an earlier build with the same catalog, templates and options."""
+        key = DiskCache.fragments_key(catalog, options, [TEMPLATES] + ([Path(templates)] if templates else []))
+        found = self.disk.fragments(key)
+        self._fragments = (key, found, len(found))
+        return found
+
+    def save_fragments(self) -> None:
+        key, fragments, on_disk = self._fragments
+        if len(fragments) != on_disk:
+            self.disk.put_fragments(key, fragments)
+            self._fragments = (key, fragments, len(fragments))
+
+    def output(self, kind: str, parts: list[str | bytes], compute: Callable[[], str]) -> str:
+        return self.disk.text(kind, parts, compute)

@@ -1,29 +1,28 @@
-"""MkDocs plugin: loads the catalog, hands it to the Markdown extension, checks the site."""
+"""MkDocs plugin: the site-wide part of the page pipeline. The core expands and checks each
+page; the plugin checks every page before MkDocs cleans the site folder, checks the site as a
+whole, adds the generated files and watches the catalog under `mkdocs serve`."""
 
 from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 
-from jinja2 import TemplateError
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, get_files
+from mkdocs.utils.meta import get_data
 
 from ..core import CatalogError, Problem
-from ..core.checks import SiteChecker
 from ..core.export import catalog_json, openapi
-from ..core.markers import MARKER_LIKE_RE, Marker, scan_page
-from ..core.render import TEMPLATES
-from ..markdown import CatalogExtension
-from .cache import DiskCache
+from ..core.pages import PagePipeline, PageResult, SiteChecker
+from ..core.render import Renderer
+from ..markdown.extension import NEEDED_EXTENSIONS
+from .cache import BuildCaches
 from .config import CatalogConfig
 from .serve import GuardedBuilder
 
 log = get_plugin_logger(__name__)
-SURVIVOR_RE = re.compile(r"<!--\s*(endpoints?|scopes)\b.*?-->")
 
 
 def base_dir(config) -> Path:
@@ -31,62 +30,51 @@ def base_dir(config) -> Path:
     return Path(config.config_file_path or ".").resolve().parent
 
 
+def split_front_matter(source: str) -> tuple[str, int]:
+    """The Markdown MkDocs renders (front matter removed, as MkDocs does) and the file's line
+    number of its first line."""
+    markdown, _ = get_data(source)
+    return markdown, source.count("\n") - markdown.count("\n") + 1
+
+
 class CatalogPlugin(BasePlugin[CatalogConfig]):
     supports_multiple_instances = False
 
     def __init__(self):
-        self._cache: tuple | None = None  # (catalog path, mtime, docs pages) -> Catalog, kept across serve rebuilds
+        self.caches = BuildCaches()  # kept across serve rebuilds (on_startup keeps this instance)
 
     def on_startup(self, *, command, dirty):
-        """Having on_startup keeps this instance across serve rebuilds (and its catalog cache)."""
-
-    def _load(self, config):
-        """The validated catalog, and its bytes (the key of everything derived from it)."""
-        path = Path(self.config.catalog_file)
-        display = os.path.relpath(path.resolve(), base_dir(config))
-        docs = Path(config.docs_dir)
-        pages = frozenset(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
-        key = (str(path), path.stat().st_mtime_ns, pages)
-        if self._cache and self._cache[0] == key:  # serve: unchanged since the last rebuild
-            return self._cache[1]
-        try:
-            data = path.read_bytes()
-            loaded = self.disk_cache(config).catalog(data, display, pages), data
-        except CatalogError as err:
-            raise PluginError(str(err)) from err
-        except Exception as err:  # a bug of ours must still name the file, without a traceback
-            raise PluginError(f"Error reading catalog '{display}':\n{err}") from err
-        self._cache = (key, loaded)
-        return loaded
-
-    def disk_cache(self, config) -> DiskCache:
-        return DiskCache(base_dir(config) / self.config.cache_dir if self.config.cache_dir else None)
-
-    def on_post_build(self, *, config):
-        if self.config.enabled and len(self.fragments) != self.fragments_cached:
-            self.disk_cache(config).put_fragments(self.fragments_key, self.fragments)
+        """Having on_startup keeps this instance across serve rebuilds (and its caches)."""
 
     def on_config(self, config):
         if not self.config.enabled:
             return config
-        self.catalog, self.catalog_bytes = self._load(config)
-        self.docs_base = os.path.relpath(config.docs_dir, base_dir(config))
-        self.sources: dict[str, str] = {}
-        templates = self.config.templates_dir
-        if templates:
-            templates = str(base_dir(config) / templates)
+        base = base_dir(config)
+        self.caches.open(base / self.config.cache_dir if self.config.cache_dir else None)
+        path = Path(self.config.catalog_file)
+        docs = Path(config.docs_dir)
+        pages = frozenset(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
+        display = os.path.relpath(path.resolve(), base)
+        try:
+            self.catalog, self.catalog_bytes = self.caches.catalog(path, display, pages)
+        except CatalogError as err:
+            raise PluginError(str(err)) from err
+        except Exception as err:  # a bug of ours must still name the file, without a traceback
+            raise PluginError(f"Error reading catalog '{display}':\n{err}") from err
+        self.docs_base, self.strict = os.path.relpath(config.docs_dir, base), config.strict
+        templates = str(base / self.config.templates_dir) if self.config.templates_dir else ""
         explorer = self.config.explorer_page
-        options = dict(
-            templates_dir=templates or "", tokens_page=self.config.tokens_page, scopes_page=self.config.scopes_page,
-            explorer_page=explorer if (Path(config.docs_dir) / explorer).is_file() else "",
-        )
-        # Rendered markers from an earlier build with the same catalog, templates and options.
-        template_dirs = [TEMPLATES] + ([Path(templates)] if templates else [])
-        self.fragments_key = DiskCache.fragments_key(self.catalog_bytes, options, template_dirs)
-        self.fragments = self.disk_cache(config).fragments(self.fragments_key)
-        self.fragments_cached = len(self.fragments)
-        self.extension = CatalogExtension(catalog=self.catalog, fragments=self.fragments, **options)
-        config.markdown_extensions.append(self.extension)
+        options = dict(tokens_page=self.config.tokens_page, scopes_page=self.config.scopes_page,
+                       explorer_page=explorer if (docs / explorer).is_file() else "")
+        renderer = Renderer(self.catalog, [templates] if templates else [], **options)
+        fragments = self.caches.fragments(self.catalog_bytes, {"templates_dir": templates, **options}, templates)
+        self.pipeline = PagePipeline(self.catalog, renderer, fragments)
+        self.pages: dict[str, tuple[str, int, PageResult]] = {}
+        # The plugin expands the pages itself: the extension (listed for hosts without MkDocs
+        # plugins, such as Zensical) would only see markers already expanded.
+        config.markdown_extensions[:] = [e for e in config.markdown_extensions if e != "mastodon_catalog"]
+        config.mdx_configs.pop("mastodon_catalog", None)
+        config.markdown_extensions += [e for e in NEEDED_EXTENSIONS if e not in config.markdown_extensions]
         return config
 
     def on_files(self, files, *, config):
@@ -104,74 +92,58 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         # The outputs depend on the catalog, the pages' URLs and the site URL: that is the key.
         urls = "\n".join(sorted(f"{page}={page_url(page)}" for page in {e.page for e in self.catalog.endpoints}))
         parts = [self.catalog_bytes, urls, config.site_url or "/"]
-        cache = self.disk_cache(config)
         for path, build in outputs.items():
             if path:
-                content = cache.text(path.replace("/", "_"), parts, lambda build=build: json.dumps(
+                content = self.caches.output(path.replace("/", "_"), parts, lambda build=build: json.dumps(
                     build(), ensure_ascii=False, allow_nan=False, separators=(",", ":")))
                 files.append(File.generated(config, path, content=content))
         return files
 
+    def problem(self, page: str, note) -> Problem:
+        return Problem(f"{self.docs_base}/{page}", note.line, note.col, note.message, note.fix)
+
     def on_pre_build(self, *, config):
-        """Every page checked and every marker rendered before MkDocs cleans the site folder, so
-        that a mistake stops the build with the last good site still in place."""
+        """Every page expanded and checked before MkDocs cleans the site folder, so that a
+        mistake stops the build with the last good site still in place."""
         if not self.config.enabled:
             return
-        markers, errors, warnings = self.check_pages(config)
-        if errors or config.strict and warnings:
-            raise PluginError(str(CatalogError(errors + warnings, "the pages (nothing was built)")))
-        for problem in sorted(warnings):
-            log.warning(str(problem))
-        renderer = self.extension.renderer
-        for page, marker in markers:
-            key = (marker.kind, marker.arg, page)
-            if key in self.fragments:
-                continue
-            try:
-                self.fragments[key] = renderer.marker(marker, page)
-            except Exception as err:  # a template override with a mistake: name the marker, no traceback
-                where = f" ({err.filename or err.name}, line {err.lineno})" \
-                    if isinstance(err, TemplateError) and getattr(err, "lineno", None) else ""
-                raise PluginError(f"{self.docs_base}/{page}:{marker.line}:1: rendering this marker failed: "
-                                  f"{type(err).__name__}: {err}{where}") from err
-
-    def check_pages(self, config) -> tuple[list[tuple[str, Marker]], list[Problem], list[Problem]]:
-        """Read every page's source: its markers, and the problems, as errors and warnings."""
         checker = SiteChecker(self.catalog)
-        markers: list[tuple[str, Marker]] = []
         errors: list[Problem] = []
         warnings: list[Problem] = []
         for file in sorted(get_files(config).documentation_pages(), key=lambda f: f.src_uri):
-            found, notes = scan_page(file.content_string, self.catalog)
-            markers += [(file.src_uri, marker) for marker in found]
-            for note in notes + checker.record(file.src_uri, found):
-                problem = Problem(f"{self.docs_base}/{file.src_uri}", note.line, note.col, note.message, note.fix)
-                (errors if note.error else warnings).append(problem)
+            markdown, first_line = split_front_matter(file.content_string)
+            result = self.pipeline.page(file.src_uri, markdown, first_line)
+            self.pages[file.src_uri] = (markdown, first_line, result)
+            for note in result.notes + tuple(checker.record(file.src_uri, result.markers)):
+                (errors if note.error else warnings).append(self.problem(file.src_uri, note))
         if self.config.checks_undocumented != "ignore":
             warnings += [Problem(self.catalog.source, e.line, 3, f"endpoint '{e.id}' is documented nowhere",
                                  f"add <!-- endpoint {e.id} --> to {self.docs_base}/{e.page}")
                          for e in checker.undocumented()]
-        return markers, errors, warnings
+        self.report(errors, warnings)
+
+    def report(self, errors: list[Problem], warnings: list[Problem]) -> None:
+        if errors or self.strict and warnings:
+            raise PluginError(str(CatalogError(errors + warnings, "the pages (nothing was built)")))
+        for problem in sorted(warnings):
+            log.warning(str(problem))
 
     # -100: after other plugins changed the Markdown, right before it is rendered.
     @event_priority(-100)
     def on_page_markdown(self, markdown, *, page, config, files):
         if not self.config.enabled:
             return markdown
-        self.sources[page.file.src_uri] = markdown
-        self.extension.setConfig("page", page.file.src_uri)
-        return markdown
+        source, first_line, result = self.pages.get(page.file.src_uri, (None, 1, None))
+        if markdown != source:  # another plugin changed the page: expand and check what it made
+            result = self.pipeline.page(page.file.src_uri, markdown, first_line)
+            notes = [self.problem(page.file.src_uri, n) for n in result.notes]
+            self.report([p for p, n in zip(notes, result.notes) if n.error],
+                        [p for p, n in zip(notes, result.notes) if not n.error])
+        return result.text
 
-    def on_page_content(self, html, *, page, config, files):
-        if not self.config.enabled:
-            return html
-        for match in SURVIVOR_RE.finditer(html):
-            source = self.sources.get(page.file.src_uri, "")
-            line = next((n for n, text in enumerate(source.splitlines(), 1) if match.group(0) in text
-                         or MARKER_LIKE_RE.search(text)), 1)
-            log.warning(f"{self.docs_base}/{page.file.src_uri}:{line}:1: marker text survived into the HTML: "
-                        f"{match.group(0)} (put the marker on a line of its own, outside lists and HTML blocks)")
-        return html
+    def on_post_build(self, *, config):
+        if self.config.enabled:
+            self.caches.save_fragments()
 
     def on_serve(self, server, *, config, builder):
         if self.config.enabled:
