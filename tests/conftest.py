@@ -30,6 +30,27 @@ def mkdocs_build(site: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+class RealSite:
+    """The real site, as `mkdocs build --strict` made it."""
+
+    def __init__(self, site_dir: Path, result: subprocess.CompletedProcess):
+        self.dir, self.result = site_dir, result
+
+    def page(self, src: str) -> BeautifulSoup:
+        """The built page of a source page ("methods/apps.md")."""
+        path = src.removesuffix(".md").removesuffix("index").rstrip("/")
+        return soup((self.dir / path / "index.html").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> RealSite:
+    """Built once per test run; tests only read it."""
+    out = tmp_path_factory.mktemp("real-site")
+    result = mkdocs_build(ROOT, "--strict", "--site-dir", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return RealSite(out, result)
+
+
 class Built:
     def __init__(self, site_dir: Path, records: list[logging.LogRecord]):
         self.dir = site_dir

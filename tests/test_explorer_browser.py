@@ -5,16 +5,12 @@ import re
 import pytest
 
 from browser import CHROMIUM, CHROMIUM_ARGS, StaticSite, require_chromium
-from conftest import ROOT, mkdocs_build
 from sandbox import Sandbox
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("explorer-site")
-    result = mkdocs_build(ROOT, "--site-dir", str(out))
-    assert result.returncode == 0, result.stderr
-    served = StaticSite(out)
+def site(real_site):
+    served = StaticSite(real_site.dir)
     yield served
     served.stop()
 
@@ -237,13 +233,12 @@ def test_try_it_link_opens_the_console_with_the_endpoint(reader):
     assert reader.text("#mc-x-endpoint-title") == "GET /api/v1/accounts/verify_credentials"
 
 
-def test_runs_under_a_strict_content_security_policy(chromium, tmp_path, instance):
+def test_runs_under_a_strict_content_security_policy(chromium, real_site, instance):
     """Material's own inline scripts are allowed by hash; ours need nothing more than 'self'."""
     import base64
     import hashlib
 
-    out = tmp_path / "site"
-    assert mkdocs_build(ROOT, "--site-dir", str(out)).returncode == 0
+    out = real_site.dir
     page_html = (out / "explorer" / "index.html").read_text()
     inline = re.findall(r"<script>(.*?)</script>", page_html, re.S)
     assert not any("mc-" in script or "explorer" in script for script in inline)  # none of ours

@@ -138,3 +138,54 @@ def test_catalog_text_is_shown_as_text_never_as_html_or_attributes(tmp_path):
     assert "<img src=x onerror=alert(3)>" in summary.get_text()
     default = html.select_one('[data-in="query"] tbody tr td:last-child code')
     assert default.get_text() == "`x` <b>bold</b> ``"
+
+
+@pytest.mark.parametrize("marker, message", [
+    ("<!-- endpoint -->", "endpoint marker needs exactly one endpoint id (write <!-- endpoint accounts/block -->)"),
+    ("<!-- endpoint accounts/block accounts/create -->",
+     "endpoint marker needs exactly one endpoint id (write <!-- endpoint accounts/block -->)"),
+    ("<!-- endpoint accounts/blok -->", "marker names unknown endpoint 'accounts/blok' (did you mean 'accounts/block'?)"),
+    ("<!-- endpoints token=apps -->", "unknown token kind 'apps' in listing marker (did you mean 'app'?)"),
+    ("<!-- endpoints scope=read:acounts -->",
+     "unknown scope 'read:acounts' in listing marker (did you mean 'read:accounts'?)"),
+    ("<!-- endpoints -->", "malformed listing marker '' (write 'all', 'token=KIND' or 'scope=NAME')"),
+    ("<!-- endpoints every -->", "malformed listing marker 'every' (write 'all', 'token=KIND' or 'scope=NAME')"),
+    ("<!-- scopes all -->", "the scopes marker takes no arguments (write <!-- scopes -->)"),
+])
+def test_every_marker_mistake_stops_with_its_line_and_fix(marker, message):
+    with pytest.raises(CatalogError) as caught:
+        render(f"# Page\n\n{marker}\n", docs_dir="content")
+    assert str(caught.value).splitlines()[1:] == [f"content/methods/accounts.md:3:1: {message}"]
+
+
+@pytest.mark.parametrize("line, col, message", [
+    ("Text <!-- endpoint accounts/block -->", 6, "marker is not alone on its line, so it is ignored"),
+    ("  <!-- endpoints all -->", 3, "marker is not alone on its line, so it is ignored"),
+    ("> **OAuth:** User token", 3, "hand-typed OAuth line (drift from the catalog)"),
+])
+def test_page_warnings_are_logged_with_line_and_column(caplog, line, col, message):
+    render(f"# Page\n\n{line}\n", docs_dir="content")
+    assert [r.getMessage()[:len(message) + 33] for r in caplog.records] == [
+        f"content/methods/accounts.md:3:{col}: {message}"]
+
+
+def test_strict_turns_page_warnings_into_a_stop():
+    with pytest.raises(CatalogError, match="hand-typed OAuth line"):
+        render("**OAuth:** App token\n", strict=True)
+
+
+def test_markers_in_fences_and_code_spans_are_neither_expanded_nor_reported(caplog):
+    html = render("~~~~\n<!-- endpoint accounts/nope -->\n~~~~\n\nWrite `<!-- endpoints all -->` alone.\n")
+    assert html.find("h2") is None and caplog.records == []
+
+
+def test_an_endpoint_documented_twice_across_pages_of_one_conversion_run():
+    ext = makeExtension(catalog=str(TINY / "data" / "endpoints.yaml"), page="methods/accounts.md", docs_dir="content")
+    md = Markdown(extensions=[ext])
+    md.convert("<!-- endpoint accounts/block -->\n")
+    md.reset().convert("<!-- endpoint accounts/block -->\n")  # the same page again (a rebuild): fine
+    ext.setConfig("page", "methods/apps.md")
+    with pytest.raises(CatalogError) as caught:
+        md.reset().convert("\n<!-- endpoint accounts/block -->\n")
+    assert "content/methods/apps.md:2:1: endpoint 'accounts/block' is documented twice (first at " \
+           "methods/accounts.md:1)" in str(caught.value)

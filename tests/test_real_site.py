@@ -15,11 +15,8 @@ CATALOG = load_catalog(ROOT / "data" / "endpoints.yaml")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(ROOT, "--strict", "--site-dir", str(out))
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out
+def site(real_site) -> Path:
+    return real_site.dir
 
 
 def page(site: Path, src: str):

@@ -240,3 +240,26 @@ def test_prose_that_contradicts_the_label_about_app_tokens(tiny, build, endpoint
         f"mastodon_catalog: content/{page}:{line}:1: the prose says \"{said}\", but the label of '{endpoint}' "
         f"{offers} app token (correct the prose, or the endpoint's alternatives in the catalog)"
     ]
+
+
+def test_line_numbers_count_the_front_matter(tiny, build, caplog):
+    source = "---\ntitle: Apps\ntags: [one]\n---\n\n# Apps\n\n<!-- endpoint apps/verify_credentials -->\n\n" \
+             "<!-- endpoint apps/verify_credental -->\n"
+    assert build_errors(tiny, build, caplog, {"methods/apps.md": source}) == [
+        "1 problem in the pages (nothing was built):\n"
+        "content/methods/apps.md:10:1: marker names unknown endpoint 'apps/verify_credental' "
+        "(did you mean 'apps/verify_credentials'?)"
+    ]
+
+
+def test_the_extension_listed_for_zensical_does_not_run_twice_under_mkdocs(tiny, build):
+    """mkdocs.yml may list the extension for hosts without plugins; MkDocs runs the plugin only."""
+    config = tiny / "mkdocs.yml"
+    config.write_text(config.read_text() + "  - mastodon_catalog:\n      catalog: data/endpoints.yaml\n"
+                      "      docs_dir: content\n")
+    built = build(tiny)
+    assert built.warnings == []
+    page = built.page("methods/accounts/index.html")
+    assert len(page.select('[data-endpoint="accounts/block"]')) == 1
+    assert [a["href"] for a in page.select('[data-endpoint="accounts/block"] .mc-oauth a')][0] == \
+        "../../api/oauth-tokens/#user-token"
