@@ -1,0 +1,50 @@
+// Step 1: the instance.
+
+import { Instance } from "./api.js";
+import { storage } from "./storage.js";
+import { normaliseInstance } from "./urls.js";
+
+export function instanceFields(info) {
+  return {
+    title: info.title,
+    version: info.version,
+    source: info.source === "metadata document" ? "RFC 8414 metadata document"
+      : "no metadata document (404): Mastodon's fixed paths",
+    scopes: info.scopes_supported ? info.scopes_supported.join(" ") : "not announced by the server",
+  };
+}
+
+export function instancePanel(ui) {
+  const { $, on, say, state } = ui;
+
+  async function connect(input) {
+    let instance, info;
+    try {
+      instance = new Instance(normaliseInstance(input));
+      say("mc-x-instance-status", `Connecting to ${instance.origin}…`);
+      info = await instance.discover();
+    } catch (error) {
+      return say("mc-x-instance-status", error.message, "error");
+    }
+    const { origin } = instance;
+    Object.assign(state, { instance, info });
+    storage.setLastInstance(origin);
+    const list = $("mc-x-instance-info");
+    list.hidden = false;
+    for (const [field, text] of Object.entries(instanceFields(info))) {
+      list.querySelector(`[data-field="${field}"]`).textContent = text;
+    }
+    say("mc-x-instance-status", `Connected to ${info.title} (${origin}).`, "ok");
+    Object.assign(state, { app: storage.app(origin), tokens: storage.tokens(origin) });
+    ui.renderScopes();
+    ui.renderApp();
+    ui.renderTokens();
+    ui.renderChoice();
+  }
+
+  on("mc-x-instance-form", "submit", (event) => {
+    event.preventDefault();
+    connect($("mc-x-instance-input").value);
+  });
+  return { connect };
+}

@@ -1,0 +1,57 @@
+// The response to a request.
+
+import { InstanceError } from "./api.js";
+import { explainStatus } from "./explain.js";
+import { parseLinkHeader } from "./links.js";
+import { tokenFor } from "./state.js";
+import { onInstance } from "./urls.js";
+
+const BODY_LIMIT = 200000;
+
+export function responseView(answer, method, choice, permission, origin) {
+  const header = (name) => answer.headers.get(name);
+  const reset = header("X-RateLimit-Reset");
+  const body = answer.json !== undefined ? JSON.stringify(answer.json, null, 2) : answer.text;
+  const links = parseLinkHeader(header("Link"));
+  return {
+    status: [`${answer.status} · ${answer.ms} ms · ${method} ${answer.url}`, answer.ok ? "ok" : "error"],
+    explanation: explainStatus(answer.status, answer.json ?? answer.text, {
+      sent: choice.token, choice, retryAfter: reset, wwwAuthenticate: header("WWW-Authenticate"), permission }),
+    rate: header("X-RateLimit-Limit") ? `Rate limit: ${header("X-RateLimit-Remaining")} of ` +
+      `${header("X-RateLimit-Limit")} left, resets ${reset}.` : "",
+    headers: [...answer.headers].map(([k, v]) => `${k}: ${v}`).join("\n"),
+    body: body.length > BODY_LIMIT ? body.slice(0, BODY_LIMIT) + `\n… (${body.length - BODY_LIMIT} more characters ` +
+      "not shown)" : body,
+    // Only pages on the same instance: the token must not follow a link elsewhere.
+    pages: { prev: onInstance(links.prev, origin), next: onInstance(links.next, origin) },
+  };
+}
+
+export function responsePanel(ui) {
+  const { $, on, say, state } = ui;
+
+  async function perform(method, url, init, choice) {
+    $("mc-x-response").hidden = false;
+    say("mc-x-status-line", `${method} ${url} …`);
+    let answer;
+    try {
+      answer = await state.instance.call(method, url, tokenFor(state, choice), init);
+    } catch (error) {
+      say("mc-x-status-line", error instanceof InstanceError ? error.message : String(error), "error");
+      for (const id of ["explanation", "headers", "body"]) $(`mc-x-${id}`).textContent = "";
+      $("mc-x-pages").hidden = true;
+      return;
+    }
+    const shown = responseView(answer, method, choice, state.endpoint.permission?.name, state.instance.origin);
+    say("mc-x-status-line", ...shown.status);
+    for (const id of ["explanation", "rate", "headers", "body"]) $(`mc-x-${id}`).textContent = shown[id];
+    state.pages = shown.pages;
+    for (const rel of ["prev", "next"]) $(`mc-x-${rel}`).hidden = !state.pages[rel];
+    $("mc-x-pages").hidden = !state.pages.prev && !state.pages.next;
+  }
+
+  const page = (rel) => state.pages[rel] && state.last && perform("GET", state.pages[rel], {}, state.last.choice);
+  on("mc-x-prev", "click", () => page("prev"));
+  on("mc-x-next", "click", () => page("next"));
+  return { perform };
+}

@@ -1,0 +1,185 @@
+// Step 3: the tokens.
+
+import { RedirectError } from "./api.js";
+import { explainStatus } from "./explain.js";
+import { callbackProblem, tokenProblem } from "./oauth.js";
+import { pkcePair, randomToken } from "./pkce.js";
+import { scopeList } from "./state.js";
+import { storage } from "./storage.js";
+
+const ANSWER = ["code", "state", "error", "error_description"];
+
+// The query, and the address without an authorization answer (null when there is none).
+export function takeCallback(href) {
+  const url = new URL(href);
+  const params = new URLSearchParams(url.search);
+  if (!ANSWER.slice(0, 3).some((key) => params.has(key))) return { params, clean: null };
+  for (const key of ANSWER) url.searchParams.delete(key);
+  return { params, clean: url.href };
+}
+
+export function describeToken(token, kind) {
+  if (!token) return [`No ${kind} token.`, "info"];
+  const scopes = token.scopes === null ? "unknown scopes (pasted)" : `scopes: ${token.scopes.join(" ") || "(none)"}`;
+  return [`${kind === "user" ? "User" : "App"} token${token.account ? ` for @${token.account}` : ""}, ${scopes}.`, "ok"];
+}
+
+export function appTokenCheck(check) {
+  return check.ok && typeof check.json?.name === "string"
+    ? [`App token works: verify_credentials names the app "${check.json.name}".`, "ok"]
+    : ["The server issued an app token, but GET /api/v1/apps/verify_credentials refused " +
+       `it (${check.status}); some servers hand out a placeholder token. ` +
+       explainStatus(check.status, check.json ?? check.text, { sent: "app" }), "error"];
+}
+
+export function refusedCallback(problem) {
+  return problem === "expired" ? "Refused an authorization answer for a login started more than 10 minutes ago: " +
+      "its state has expired. No code was exchanged; log in again."
+    : "Refused an authorization answer whose state does not match the login this page started (missing, forged " +
+      "or stale). No code was exchanged.";
+}
+
+export function loggedIn(user, appScopes) {
+  const extra = user.scopes.filter((s) => !appScopes.includes(s));
+  return `Logged in${user.account ? " as @" + user.account : ""}. Granted scopes: ${user.scopes.join(" ")}.` +
+    (extra.length ? ` The server granted more than the app asked: ${extra.join(" ")}.` : "");
+}
+
+export function pasted(connected, token, scopes) {
+  if (!connected || !token) return { error: "Connect to an instance and paste a token." };
+  const problem = tokenProblem(token);
+  if (problem) return { error: `That token cannot be used: ${problem}.` };
+  return { user: { token, scopes: scopes ? scopeList(scopes) : null, pasted: true } };
+}
+
+export function revoked(kind, result) {
+  return [result.how === "cors" ? `The ${kind} token was revoked.`
+    : result.confirmed ? "This server sends no CORS headers on its revocation endpoint, so the revoke was sent " +
+        `blind; an API call with the token now fails, so the ${kind} token is dead.`
+      : "The revoke was sent blind (no CORS on the revocation endpoint) and the token still works " +
+        `(status ${result.status}): the server did not revoke it.`, result.confirmed ? "ok" : "error"];
+}
+
+export function revokeFailed(kind, error) {
+  return error.message + (error instanceof RedirectError ? ` The ${kind} token is kept: the explorer cannot ` +
+    "tell whether the instance revoked it." : "");
+}
+
+export function tokensPanel(ui) {
+  const { $, on, say, state, params } = ui;
+  const tell = (text, kind) => say("mc-x-token-status", text, kind);
+
+  function renderTokens() {
+    say("mc-x-app-token-status", ...describeToken(state.tokens.app, "app"));
+    say("mc-x-user-status", ...describeToken(state.tokens.user, "user"));
+    $("mc-x-tokens").hidden = !state.instance;
+    $("mc-x-revoke-app").hidden = !state.tokens.app;
+    $("mc-x-revoke-user").hidden = !state.tokens.user;
+    $("mc-x-remember").checked = storage.remember();
+  }
+
+  function saveTokens() {
+    storage.setTokens(state.instance.origin, state.tokens);
+    renderTokens();
+    ui.renderChoice();
+  }
+
+  function needApp() {
+    if (!state.app) tell("Register an app first (step 2).", "error");
+    return !!state.app;
+  }
+
+  async function getAppToken() {
+    if (!needApp()) return;
+    tell("Requesting an app token…");
+    try {
+      const token = await state.instance.token({ grant_type: "client_credentials", client_id: state.app.client_id,
+                                                 client_secret: state.app.client_secret,
+                                                 scope: state.app.scopes.join(" ") });
+      state.tokens.app = { token: token.access_token, scopes: scopeList(token.scope) };
+      saveTokens();
+      tell(...appTokenCheck(await state.instance.call("GET", "/api/v1/apps/verify_credentials", token.access_token)));
+    } catch (error) {
+      tell(error.message, "error");
+    }
+  }
+
+  async function logIn() {
+    if (!needApp()) return;
+    const { verifier, challenge } = await pkcePair();
+    const stateValue = randomToken(24);
+    let url;
+    try {
+      url = state.instance.authorizeUrl(state.app, { scope: state.app.scopes.join(" "), state: stateValue, challenge,
+                                                     forceLogin: $("mc-x-force-login").checked });
+    } catch (error) {
+      return tell(error.message, "error");
+    }
+    if (!storage.setPending({ state: stateValue, verifier, origin: state.instance.origin, created: Date.now() })) {
+      return tell("Logging in needs to store the login's state for the way back, and the browser's storage " +
+                  "refused it (see the note at the top). Free some storage, or paste a token.", "error");
+    }
+    // A full-page navigation: consent pages may forbid frames and cut window.opener.
+    window.location.assign(url);
+  }
+
+  async function finishLogin() {
+    const pending = storage.pending();
+    storage.setPending(null);
+    const problem = callbackProblem(pending, params.get("state"));
+    if (problem) return tell(refusedCallback(problem), "error");
+    await ui.connect(pending.origin);
+    if (!state.instance || state.instance.origin !== pending.origin || !state.app) return;
+    if (params.get("error")) {
+      return tell(`The instance did not authorize: ${params.get("error_description") ?? params.get("error")}.`, "error");
+    }
+    tell("Exchanging the authorization code…");
+    try {
+      const token = await state.instance.token({ grant_type: "authorization_code", code: params.get("code") ?? "",
+                                                 client_id: state.app.client_id, client_secret: state.app.client_secret,
+                                                 redirect_uri: ui.redirectUri, code_verifier: pending.verifier });
+      const user = state.tokens.user = { token: token.access_token, scopes: scopeList(token.scope) };
+      const me = await state.instance.call("GET", "/api/v1/accounts/verify_credentials", token.access_token);
+      if (me.ok && typeof me.json?.acct === "string") user.account = me.json.acct;
+      saveTokens();
+      tell(loggedIn(user, state.app.scopes), "ok");
+    } catch (error) {
+      tell(error.message, "error");
+    }
+  }
+
+  function paste(event) {
+    event.preventDefault();
+    const { user, error } = pasted(state.instance, $("mc-x-paste-token").value.trim(), $("mc-x-paste-scopes").value.trim());
+    if (error) return tell(error, "error");
+    state.tokens.user = user;
+    $("mc-x-paste-token").value = "";
+    saveTokens();
+    tell("Using the pasted token as the user token.", "ok");
+  }
+
+  async function revoke(kind) {
+    const token = state.tokens[kind];
+    if (!token || !state.app) return tell("Revoking needs the app that issued the token.", "error");
+    tell("Revoking…");
+    try {
+      const result = await state.instance.revoke(state.app, token.token);
+      if (result.confirmed) delete state.tokens[kind];  // one that still works stays usable
+      saveTokens();
+      tell(...revoked(kind, result));
+    } catch (error) {
+      tell(revokeFailed(kind, error), "error");
+    }
+  }
+
+  on("mc-x-app-token", "click", getAppToken);
+  on("mc-x-login", "click", logIn);
+  on("mc-x-paste", "submit", paste);
+  on("mc-x-revoke-user", "click", () => revoke("user"));
+  on("mc-x-revoke-app", "click", () => revoke("app"));
+  on("mc-x-remember", "change", (event) => {
+    storage.setRemember(event.target.checked);
+    if (state.instance) storage.setTokens(state.instance.origin, state.tokens);
+  });
+  return { renderTokens, saveTokens, finishLogin };
+}

@@ -1,0 +1,22 @@
+// The state the panels share, and decisions on it (no DOM).
+
+import { chooseToken } from "./scopes.js";
+
+export function createState() {
+  return { catalog: null, instance: null, info: null, app: null, tokens: {}, endpoint: null, last: null, pages: {} };
+}
+
+export const knownScopes = (state) => state.info?.scopes_supported ?? state.catalog.scopes.map((s) => s.name);
+
+export const scopeList = (text) => text.split(/\s+/).filter(Boolean);
+
+export function currentChoice(state) {
+  const tokens = {};
+  for (const kind of ["user", "app"]) {
+    if (state.tokens[kind]) tokens[kind] = { scopes: state.tokens[kind].scopes };
+  }
+  return chooseToken(state.endpoint, tokens, state.catalog.scopes);
+}
+
+// A token held for state.instance: the one origin it may go to.
+export const tokenFor = (state, choice) => (choice.token ? state.tokens[choice.token]?.token : undefined);
