@@ -255,3 +255,12 @@ def test_reader_pages_use_no_words_a_reader_cannot_place(site):
         text = soup(html.read_text(encoding="utf-8")).select_one("article").get_text(" ")
         for word in (r"\bupstream", r"\bthe catalog\b", r"endpoints\.yaml", r"MASTODON_FACTS", r"\w+\.py\b"):
             assert not re.search(word, text, re.I), f"{html.relative_to(site)}: {word}"
+
+
+def test_the_explorer_page_preloads_every_module_the_explorer_imports(site):
+    """A module missing from the preload list costs a round trip before the explorer is ready."""
+    explorer = ROOT / "content" / "assets" / "explorer"
+    imported = {"explorer.js"} | {name for f in explorer.glob("*.js")
+                                  for name in re.findall(r'from "\./([\w-]+\.js)"', f.read_text())}
+    preloaded = {link["href"].rsplit("/", 1)[1] for link in page(site, "explorer.md").select('link[rel=modulepreload]')}
+    assert preloaded == imported

@@ -94,3 +94,16 @@ test("forgetting the app drops it and its tokens, for this instance only", async
   assert.equal(root.querySelector("#mc-x-app-status").textContent, "No app registered on this instance yet.");
   assert.equal(root.querySelector("#mc-x-forget").hidden, true);
 });
+
+test("a registration answered after connecting elsewhere is not kept for the new instance", async () => {
+  const { root, ui } = await panel();
+  ui.state.instance = { origin: ORIGIN, async registerApp(...args) {
+    ui.state.instance = { origin: "https://other.example" };  // the reader connected elsewhere meanwhile
+    return { name: args[0], client_id: "id", client_secret: "secret", scopes: args[2] };
+  } };
+  ui.renderScopes();
+  await root.querySelector("#mc-x-register").fire("click");
+  assert.equal(ui.state.app ?? null, null);
+  assert.equal(localStorage.getItem("mc-explorer:apps"), null);
+  assert.match(root.querySelector("#mc-x-app-status").textContent, /^The instance was changed while this was under way/);
+});

@@ -59,7 +59,7 @@ test("when nothing is met the token line warns, naming what is missing and what 
   assert.equal(kind, "warning");
   assert.equal(text, 'No alternative is satisfied by your tokens. Closest: "User token + write:statuses". ' +
                      "Missing: write:statuses.");
-  assert.match(choiceText(currentChoice(state(VERIFY_APP)))[0], /Closest: "App token"\. Get a app token first\.$/);
+  assert.match(choiceText(currentChoice(state(VERIFY_APP)))[0], /Closest: "App token"\. Get an app token first\.$/);
 });
 
 test("Send: connect first; an unmet endpoint asks once, then sends with the closest choice", () => {

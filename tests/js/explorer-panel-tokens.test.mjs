@@ -259,3 +259,28 @@ test("remembering moves this instance's tokens between the tab and the device", 
   await remember.fire("change", { target: { checked: false } });
   assert.deepEqual(where(), [true, false]);
 });
+
+// The reader connects to another instance while a flow waits on the first one's answer.
+function switchedDuring(method, { instance = fakeInstance(), then } = {}) {
+  const other = { ...fakeInstance(), origin: "https://other.example" };
+  const original = instance[method].bind(instance);
+  instance[method] = async (...args) => {
+    const result = await original(...args);
+    then.state.instance = other;
+    then.state.tokens = {};
+    return result;
+  };
+  return { instance, other };
+}
+
+test("an answer that arrives after connecting elsewhere is dropped, never kept for the new instance", async () => {
+  for (const [button, method] of [["#mc-x-app-token", "token"], ["#mc-x-revoke-user", "revoke"]]) {
+    const { root, ui, instance, status } = await panel({ tokens: { user: { token: "OLD", scopes: ["read"] } } });
+    const { other } = switchedDuring(method, { instance, then: ui });
+    await root.querySelector(button).fire("click");
+    assert.match(status(), /^The instance was changed while this was under way: its answer was dropped/);
+    assert.deepEqual(ui.state.tokens, {}, button);
+    assert.deepEqual(other.asked, [], "nothing went to the new instance");
+    assert.equal(sessionStorage.getItem(`mc-explorer:tokens:${other.origin}`), null);
+  }
+});

@@ -2,7 +2,7 @@
 
 import { el } from "./dom.js";
 import { held } from "./scopes.js";
-import { knownScopes } from "./state.js";
+import { MOVED, knownScopes } from "./state.js";
 import { storage } from "./storage.js";
 
 const DEFAULT_SCOPES = ["read", "write"];  // profile exists only from Mastodon 4.3
@@ -52,10 +52,13 @@ export function appPanel(ui) {
     const scopes = chosen();
     if (!scopes.length) return say("mc-x-app-status", "Choose at least one scope.", "error");
     say("mc-x-app-status", "Registering…");
+    const { instance } = state;
     try {
-      state.app = await state.instance.registerApp("Mastodon API reference explorer", ui.redirectUri, scopes,
-                                                   new URL(ui.siteRoot).href);
-      storage.setApp(state.instance.origin, state.app);
+      const app = await instance.registerApp("Mastodon API reference explorer", ui.redirectUri, scopes,
+                                             new URL(ui.siteRoot).href);
+      if (state.instance !== instance) return say("mc-x-app-status", MOVED, "error");
+      state.app = app;
+      storage.setApp(instance.origin, app);
       renderApp();
     } catch (error) {
       say("mc-x-app-status", error.message, "error");

@@ -33,7 +33,7 @@ export function choiceText(choice) {
   }
   return [`No alternative is satisfied by your tokens. Closest: ${alternative}.` +
           (choice.missing.length ? ` Missing: ${choice.missing.join(", ")}.` : "") +
-          (choice.token ? "" : ` Get a ${choice.alternative.token} token first.`), "warning"];
+          (choice.token ? "" : ` Get ${choice.alternative.token === "app" ? "an" : "a"} ${choice.alternative.token} token first.`), "warning"];
 }
 
 // With no alternative met, the first Send only asks to confirm ("Send anyway").

@@ -17,15 +17,19 @@ export function instanceFields(info) {
 export function instancePanel(ui) {
   const { $, on, say, state } = ui;
 
+  let attempts = 0;
+
   async function connect(input) {
+    const attempt = ++attempts;  // only the newest connect may take over the state
     let instance, info;
     try {
       instance = new Instance(normaliseInstance(input));
       say("mc-x-instance-status", `Connecting to ${instance.origin}…`);
       info = await instance.discover();
     } catch (error) {
-      return say("mc-x-instance-status", error.message, "error");
+      return attempt === attempts && say("mc-x-instance-status", error.message, "error");
     }
+    if (attempt !== attempts) return;
     const { origin } = instance;
     Object.assign(state, { instance, info });
     storage.setLastInstance(origin);

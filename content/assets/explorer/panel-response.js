@@ -3,7 +3,7 @@
 import { InstanceError } from "./api.js";
 import { explainStatus } from "./explain.js";
 import { parseLinkHeader } from "./links.js";
-import { tokenFor } from "./state.js";
+import { MOVED, tokenFor } from "./state.js";
 import { onInstance } from "./urls.js";
 
 const BODY_LIMIT = 200000;
@@ -33,16 +33,21 @@ export function responsePanel(ui) {
   async function perform(method, url, init, choice) {
     $("mc-x-response").hidden = false;
     say("mc-x-status-line", `${method} ${url} …`);
+    const { instance } = state;
     let answer;
     try {
-      answer = await state.instance.call(method, url, tokenFor(state, choice), init);
+      answer = await instance.call(method, url, tokenFor(state, choice), init);
     } catch (error) {
-      say("mc-x-status-line", error instanceof InstanceError ? error.message : String(error), "error");
-      for (const id of ["explanation", "headers", "body"]) $(`mc-x-${id}`).textContent = "";
+      answer = { failed: error };
+    }
+    if (state.instance !== instance) return say("mc-x-status-line", MOVED, "error");
+    if (answer.failed) {
+      say("mc-x-status-line", answer.failed instanceof InstanceError ? answer.failed.message : String(answer.failed), "error");
+      for (const id of ["explanation", "rate", "headers", "body"]) $(`mc-x-${id}`).textContent = "";
       $("mc-x-pages").hidden = true;
       return;
     }
-    const shown = responseView(answer, method, choice, state.endpoint.permission?.name, state.instance.origin);
+    const shown = responseView(answer, method, choice, state.endpoint.permission?.name, instance.origin);
     say("mc-x-status-line", ...shown.status);
     for (const id of ["explanation", "rate", "headers", "body"]) $(`mc-x-${id}`).textContent = shown[id];
     state.pages = shown.pages;

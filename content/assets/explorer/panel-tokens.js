@@ -4,7 +4,7 @@ import { RedirectError } from "./api.js";
 import { explainStatus } from "./explain.js";
 import { callbackProblem, tokenProblem } from "./oauth.js";
 import { pkcePair, randomToken } from "./pkce.js";
-import { scopeList } from "./state.js";
+import { MOVED, scopeList } from "./state.js";
 import { storage } from "./storage.js";
 
 const ANSWER = ["code", "state", "error", "error_description"];
@@ -79,7 +79,7 @@ export function tokensPanel(ui) {
   }
 
   function saveTokens() {
-    storage.setTokens(state.instance.origin, state.tokens);
+    if (state.instance) storage.setTokens(state.instance.origin, state.tokens);
     renderTokens();
     ui.renderChoice();
   }
@@ -92,13 +92,15 @@ export function tokensPanel(ui) {
   async function getAppToken() {
     if (!needApp()) return;
     tell("Requesting an app token…");
+    const { instance, app } = state;  // each step below goes to this instance, or nowhere
     try {
-      const token = await state.instance.token({ grant_type: "client_credentials", client_id: state.app.client_id,
-                                                 client_secret: state.app.client_secret,
-                                                 scope: state.app.scopes.join(" ") });
+      const token = await instance.token({ grant_type: "client_credentials", client_id: app.client_id,
+                                           client_secret: app.client_secret, scope: app.scopes.join(" ") });
+      if (state.instance !== instance) return tell(MOVED, "error");
       state.tokens.app = { token: token.access_token, scopes: scopeList(token.scope) };
       saveTokens();
-      tell(...appTokenCheck(await state.instance.call("GET", "/api/v1/apps/verify_credentials", token.access_token)));
+      const check = await instance.call("GET", "/api/v1/apps/verify_credentials", token.access_token);
+      if (state.instance === instance) tell(...appTokenCheck(check));
     } catch (error) {
       tell(error.message, "error");
     }
@@ -129,20 +131,24 @@ export function tokensPanel(ui) {
     const problem = callbackProblem(pending, params.get("state"));
     if (problem) return tell(refusedCallback(problem), "error");
     await ui.connect(pending.origin);
-    if (!state.instance || state.instance.origin !== pending.origin || !state.app) return;
+    const { instance, app } = state;
+    if (!instance || instance.origin !== pending.origin || !app) return;
     if (params.get("error")) {
       return tell(`The instance did not authorize: ${params.get("error_description") ?? params.get("error")}.`, "error");
     }
     tell("Exchanging the authorization code…");
     try {
-      const token = await state.instance.token({ grant_type: "authorization_code", code: params.get("code") ?? "",
-                                                 client_id: state.app.client_id, client_secret: state.app.client_secret,
-                                                 redirect_uri: ui.redirectUri, code_verifier: pending.verifier });
-      const user = state.tokens.user = { token: token.access_token, scopes: scopeList(token.scope) };
-      const me = await state.instance.call("GET", "/api/v1/accounts/verify_credentials", token.access_token);
+      const token = await instance.token({ grant_type: "authorization_code", code: params.get("code") ?? "",
+                                           client_id: app.client_id, client_secret: app.client_secret,
+                                           redirect_uri: ui.redirectUri, code_verifier: pending.verifier });
+      const user = { token: token.access_token, scopes: scopeList(token.scope) };
+      const me = state.instance === instance &&
+        await instance.call("GET", "/api/v1/accounts/verify_credentials", token.access_token);
+      if (state.instance !== instance) return tell(MOVED, "error");
       if (me.ok && typeof me.json?.acct === "string") user.account = me.json.acct;
+      state.tokens.user = user;
       saveTokens();
-      tell(loggedIn(user, state.app.scopes), "ok");
+      tell(loggedIn(user, app.scopes), "ok");
     } catch (error) {
       tell(error.message, "error");
     }
@@ -159,11 +165,13 @@ export function tokensPanel(ui) {
   }
 
   async function revoke(kind) {
-    const token = state.tokens[kind];
-    if (!token || !state.app) return tell("Revoking needs the app that issued the token.", "error");
+    const { instance, app, tokens } = state;
+    const token = tokens[kind];
+    if (!token || !app) return tell("Revoking needs the app that issued the token.", "error");
     tell("Revoking…");
     try {
-      const result = await state.instance.revoke(state.app, token.token);
+      const result = await instance.revoke(app, token.token);
+      if (state.instance !== instance) return tell(MOVED, "error");
       if (result.confirmed) delete state.tokens[kind];  // one that still works stays usable
       saveTokens();
       tell(...revoked(kind, result));
