@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .errors import Problem
 from .loader import one_of
 from .model import TOKEN_KINDS, Catalog, Endpoint
 
@@ -65,6 +66,7 @@ class PageResult:
     text: str  # the page's Markdown with every valid marker expanded
     markers: tuple[Marker, ...]
     notes: tuple[PageNote, ...]
+    first_line: int = 1  # the file's line number of the text's first line
 
 
 def parse_marker(kind: str, arg: str, line: int, catalog: Catalog) -> Marker | PageNote:
@@ -176,7 +178,7 @@ def process(text: str, catalog: Catalog, expand: Callable[[Marker], str], first_
                                   "remove it and use an <!-- endpoint ID --> marker, which renders the label"))
     end_paragraph()
     out += lines[done:]
-    return PageResult("\n".join(out), tuple(markers), tuple(notes))
+    return PageResult("\n".join(out), tuple(markers), tuple(notes), first_line)
 
 
 @dataclass
@@ -246,5 +248,42 @@ class PagePipeline:
 
         result = process(text, self.catalog, expand, first_line)
         if failures:
-            result = PageResult(result.text, result.markers, tuple(sorted(result.notes + tuple(failures))))
+            result = PageResult(result.text, result.markers, tuple(sorted(result.notes + tuple(failures))), first_line)
         return result
+
+
+FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n.*?\n(?:-{3}|\.{3})[ \t]*\n", re.S)
+
+
+def without_front_matter(source: str) -> tuple[str, int]:
+    """The page's Markdown without its YAML front matter (and the blank lines after it), as
+    the hosts hand it to Markdown, and the file's line number of its first line."""
+    source = source.replace("\r\n", "\n")
+    match = FRONT_MATTER_RE.match(source)
+    markdown = source[match.end():].lstrip("\n") if match else source
+    return markdown, source.count("\n") - markdown.count("\n") + 1
+
+
+@dataclass
+class SiteReport:
+    pages: dict[str, tuple[str, PageResult]]  # page -> (the Markdown it was given, the result)
+    errors: list[Problem]
+    warnings: list[Problem]
+
+
+def check_site(pipeline: PagePipeline, pages, docs_base: str, undocumented: bool = True) -> SiteReport:
+    """Every page through the pipeline, then the checks across pages. `pages` yields (page,
+    Markdown, first line); problems are named `docs_base/page:line:col`."""
+    checker = SiteChecker(pipeline.catalog)
+    report = SiteReport({}, [], [])
+    for page, markdown, first_line in sorted(pages):
+        result = pipeline.page(page, markdown, first_line)
+        report.pages[page] = (markdown, result)
+        for note in result.notes + tuple(checker.record(page, result.markers)):
+            problem = Problem(f"{docs_base}/{page}", note.line, note.col, note.message, note.fix)
+            (report.errors if note.error else report.warnings).append(problem)
+    if undocumented:
+        report.warnings += [Problem(pipeline.catalog.source, e.line, 3, f"endpoint '{e.id}' is documented nowhere",
+                                    f"add <!-- endpoint {e.id} --> to {docs_base}/{e.page}")
+                            for e in checker.undocumented()]
+    return report

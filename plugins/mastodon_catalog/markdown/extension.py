@@ -2,7 +2,12 @@
 
 For hosts without MkDocs plugins (Zensical, a script): list it under `markdown_extensions`
 with the catalog's path. Under MkDocs the plugin runs the pipeline itself and removes this
-extension, so a page is never expanded twice."""
+extension, so a page is never expanded twice.
+
+Zensical makes a new Markdown (and extension) per page, and tells the page through its
+`rendering_context` preprocessor. The first page of a build checks the whole site, as the
+plugin does; the loaded catalog and that check are kept for the process, keyed by the files
+they came from, so the other pages cost only their own expansion."""
 
 from __future__ import annotations
 
@@ -14,42 +19,29 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
 from ..core import CatalogError, Problem, load_catalog
-from ..core.pages import PagePipeline, SiteChecker
+from ..core.pages import PagePipeline, SiteChecker, SiteReport, check_site, without_front_matter
 from ..core.render import Renderer
 
 log = logging.getLogger("mkdocs.plugins.mastodon_catalog")
 # The rendered headers use attr_list (heading ids, classes), md_in_html and tables.
 NEEDED_EXTENSIONS = ["attr_list", "md_in_html", "tables"]
+_SITES: dict[tuple, tuple[PagePipeline, SiteChecker, SiteReport | None]] = {}  # one entry: the newest key
 
 
 class CatalogExtension(Extension):
     def __init__(self, **kwargs):
         self.config = {
-            "catalog": ["data/endpoints.yaml", "Path of the catalog"],
-            "docs_dir": ["docs", "The docs folder: pages are named by their path under it"],
+            "catalog": ["data/endpoints.yaml", "Path of the catalog, from the project folder"],
+            "docs_dir": ["docs", "The docs folder (a Zensical build takes its own)"],
             "templates_dir": ["", "Folder with template overrides (endpoint.md.jinja, ...)"],
             "tokens_page": ["api/oauth-tokens.md", "The token-types page, relative to the docs folder"],
             "scopes_page": ["api/oauth-scopes.md", "The scopes page, relative to the docs folder"],
             "explorer_page": ["", "The explorer page for 'Try it' links; empty for none"],
             "page": ["", "The page being converted, under the docs folder, when the host cannot say"],
-            "strict": [False, "Stop on page warnings too, not only on errors"],
+            "strict": [False, "Stop on page warnings too, not only on errors (a Zensical build takes its own)"],
+            "checks_undocumented": ["warn", "'warn' about catalog endpoints no page documents, or 'ignore'"],
         }
         super().__init__(**kwargs)
-        self._pipeline: PagePipeline | None = None
-        self.checker: SiteChecker | None = None
-
-    @property
-    def pipeline(self) -> PagePipeline:
-        if self._pipeline is None:
-            docs = Path(self.getConfig("docs_dir"))
-            pages = frozenset(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")) if docs.is_dir() else None
-            catalog = load_catalog(self.getConfig("catalog"), pages=pages)
-            templates = self.getConfig("templates_dir")
-            renderer = Renderer(catalog, [templates] if templates else [], self.getConfig("tokens_page"),
-                                self.getConfig("scopes_page"), self.getConfig("explorer_page"))
-            self._pipeline = PagePipeline(catalog, renderer)
-            self.checker = SiteChecker(catalog)
-        return self._pipeline
 
     def extendMarkdown(self, md: Markdown) -> None:
         present = set(md.treeprocessors._data) | set(md.parser.blockprocessors._data)
@@ -61,22 +53,72 @@ class CatalogExtension(Extension):
         # is taken out, so line numbers are the file's.
         md.preprocessors.register(MarkerPreprocessor(md, self), "mastodon_catalog", 28)
 
-    def current_page(self, md: Markdown) -> str | None:
-        """The page being converted, as a path under the docs folder; None when unknown."""
-        return self.getConfig("page") or None
 
-    def run(self, md: Markdown, text: str) -> str:
-        page = self.current_page(md)
-        result = self.pipeline.page(page or "index.md", text)
-        # Where each endpoint is documented can only be checked on pages that are named.
-        notes = [*result.notes, *(self.checker.record(page, result.markers) if page else ())]
-        where = f"{self.getConfig('docs_dir')}/{page or 'index.md'}"
-        problems = [(Problem(where, n.line, n.col, n.message, n.fix), n.error) for n in notes]
-        if any(error for _, error in problems) or self.getConfig("strict") and problems:
-            raise CatalogError([p for p, _ in problems], f"the page {where}")
-        for problem, _ in problems:
-            log.warning(str(problem))
-        return result.text
+class Host:
+    """What the host says of the build: the project folder, the docs folder, strictness, and
+    the page being converted (Zensical's rendering context, else the extension's options)."""
+
+    def __init__(self, md: Markdown, extension: CatalogExtension):
+        context = md.preprocessors["rendering_context"] if "rendering_context" in md.preprocessors else None
+        config = getattr(context, "config", None) or {}
+        get = extension.getConfig
+        self.zensical = context is not None and hasattr(context, "page")
+        self.root = Path(config.get("root_dir") or ".")
+        self.docs = self.root / (config.get("docs_dir") or get("docs_dir"))
+        self.docs_base = str(config.get("docs_dir") or get("docs_dir"))
+        if Path(self.docs_base).is_absolute():
+            self.docs_base = str(Path(self.docs_base).relative_to(self.root)) if self.docs.is_relative_to(self.root) \
+                else self.docs_base
+        self.strict = bool(config.get("strict", get("strict")))
+        self.page = getattr(getattr(context, "page", None), "path", None) or get("page") or None
+        self.options = {key: get(key) for key in ("catalog", "templates_dir", "tokens_page", "scopes_page",
+                                                  "explorer_page", "checks_undocumented")}
+
+    def path(self, option: str) -> Path:
+        return self.root / self.options[option]
+
+    def sources(self):
+        """Every page of the docs folder as (page, Markdown, first line)."""
+        for file in sorted(self.docs.rglob("*.md")):
+            yield (file.relative_to(self.docs).as_posix(), *without_front_matter(file.read_text(encoding="utf-8")))
+
+    def key(self) -> tuple:
+        catalog = self.path("catalog")
+        stamp = catalog.stat().st_mtime_ns if catalog.is_file() else None
+        templates = self.options["templates_dir"]
+        template_stamps = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(self.path("templates_dir").glob("*.jinja"))) \
+            if templates else ()
+        pages = tuple((p.as_posix(), p.stat().st_mtime_ns) for p in sorted(self.docs.rglob("*.md"))) \
+            if self.docs.is_dir() else ()
+        return (str(catalog), stamp, str(self.docs), tuple(sorted(self.options.items())), template_stamps, pages)
+
+
+def site_for(host: Host) -> tuple[PagePipeline, SiteChecker, SiteReport | None]:
+    """The pipeline for this build (loaded once per set of files), and under Zensical the
+    whole site's check, done before the first page is converted."""
+    key = host.key()
+    if key not in _SITES:
+        pages = frozenset(p for p, _, _ in host.sources()) if host.docs.is_dir() else None
+        catalog = load_catalog(host.path("catalog"), host.options["catalog"], pages=pages)
+        templates = [host.path("templates_dir")] if host.options["templates_dir"] else []
+        renderer = Renderer(catalog, templates, host.options["tokens_page"], host.options["scopes_page"],
+                            host.options["explorer_page"])
+        pipeline = PagePipeline(catalog, renderer)
+        report = None
+        if host.zensical:
+            report = check_site(pipeline, host.sources(), host.docs_base,
+                                host.options["checks_undocumented"] != "ignore")
+            stop(report.errors, report.warnings, host.strict, "the pages (the build stopped)")
+        _SITES.clear()
+        _SITES[key] = (pipeline, SiteChecker(catalog), report)
+    return _SITES[key]
+
+
+def stop(errors: list[Problem], warnings: list[Problem], strict: bool, subject: str) -> None:
+    if errors or strict and warnings:
+        raise CatalogError(errors + warnings, subject)
+    for problem in warnings:
+        log.warning(str(problem))
 
 
 class MarkerPreprocessor(Preprocessor):
@@ -85,7 +127,22 @@ class MarkerPreprocessor(Preprocessor):
         self.extension = extension
 
     def run(self, lines: list[str]) -> list[str]:
-        return self.extension.run(self.md, "\n".join(lines)).split("\n")
+        host = Host(self.md, self.extension)
+        pipeline, checker, report = site_for(host)
+        page = host.page or "index.md"
+        text = "\n".join(lines)
+        if report and page in report.pages:  # checked with the whole site already: report nothing twice
+            # Expand what Markdown holds, not the file: other preprocessors may have run first
+            # (superfences with preserve_tabs takes fenced code out before whitespace is normalised).
+            return pipeline.page(page, text, report.pages[page][1].first_line).text.split("\n")
+        result = pipeline.page(page, text)
+        # Where each endpoint is documented can only be checked on pages that are named.
+        notes = [*result.notes, *(checker.record(page, result.markers) if host.page else ())]
+        where = f"{host.docs_base}/{page}"
+        problems = [(Problem(where, n.line, n.col, n.message, n.fix), n.error) for n in notes]
+        stop([p for p, error in problems if error], [p for p, error in problems if not error], host.strict,
+             f"the page {where}")
+        return result.text.split("\n")
 
 
 def makeExtension(**kwargs) -> CatalogExtension:  # noqa: N802 - Python-Markdown's entry point name

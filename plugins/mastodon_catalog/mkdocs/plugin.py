@@ -4,7 +4,6 @@ whole, adds the generated files and watches the catalog under `mkdocs serve`."""
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -15,9 +14,10 @@ from mkdocs.utils.meta import get_data
 
 from ..core import CatalogError, Problem
 from ..core.export import catalog_json, openapi
-from ..core.pages import PagePipeline, PageResult, SiteChecker
+from ..core.pages import PagePipeline, PageResult, check_site
 from ..core.render import Renderer
 from ..markdown.extension import NEEDED_EXTENSIONS
+from ..outputs import dumps
 from .cache import BuildCaches
 from .config import CatalogConfig
 from .serve import GuardedBuilder
@@ -69,7 +69,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         renderer = Renderer(self.catalog, [templates] if templates else [], **options)
         fragments = self.caches.fragments(self.catalog_bytes, {"templates_dir": templates, **options}, templates)
         self.pipeline = PagePipeline(self.catalog, renderer, fragments)
-        self.pages: dict[str, tuple[str, int, PageResult]] = {}
+        self.pages: dict[str, tuple[str, PageResult]] = {}
         # The plugin expands the pages itself: the extension (listed for hosts without MkDocs
         # plugins, such as Zensical) would only see markers already expanded.
         config.markdown_extensions[:] = [e for e in config.markdown_extensions if e != "mastodon_catalog"]
@@ -94,33 +94,19 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         parts = [self.catalog_bytes, urls, config.site_url or "/"]
         for path, build in outputs.items():
             if path:
-                content = self.caches.output(path.replace("/", "_"), parts, lambda build=build: json.dumps(
-                    build(), ensure_ascii=False, allow_nan=False, separators=(",", ":")))
+                content = self.caches.output(path.replace("/", "_"), parts, lambda build=build: dumps(build()))
                 files.append(File.generated(config, path, content=content))
         return files
-
-    def problem(self, page: str, note) -> Problem:
-        return Problem(f"{self.docs_base}/{page}", note.line, note.col, note.message, note.fix)
 
     def on_pre_build(self, *, config):
         """Every page expanded and checked before MkDocs cleans the site folder, so that a
         mistake stops the build with the last good site still in place."""
         if not self.config.enabled:
             return
-        checker = SiteChecker(self.catalog)
-        errors: list[Problem] = []
-        warnings: list[Problem] = []
-        for file in sorted(get_files(config).documentation_pages(), key=lambda f: f.src_uri):
-            markdown, first_line = split_front_matter(file.content_string)
-            result = self.pipeline.page(file.src_uri, markdown, first_line)
-            self.pages[file.src_uri] = (markdown, first_line, result)
-            for note in result.notes + tuple(checker.record(file.src_uri, result.markers)):
-                (errors if note.error else warnings).append(self.problem(file.src_uri, note))
-        if self.config.checks_undocumented != "ignore":
-            warnings += [Problem(self.catalog.source, e.line, 3, f"endpoint '{e.id}' is documented nowhere",
-                                 f"add <!-- endpoint {e.id} --> to {self.docs_base}/{e.page}")
-                         for e in checker.undocumented()]
-        self.report(errors, warnings)
+        pages = ((f.src_uri, *split_front_matter(f.content_string)) for f in get_files(config).documentation_pages())
+        report = check_site(self.pipeline, pages, self.docs_base, self.config.checks_undocumented != "ignore")
+        self.pages = report.pages
+        self.report(report.errors, report.warnings)
 
     def report(self, errors: list[Problem], warnings: list[Problem]) -> None:
         if errors or self.strict and warnings:
@@ -133,12 +119,13 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def on_page_markdown(self, markdown, *, page, config, files):
         if not self.config.enabled:
             return markdown
-        source, first_line, result = self.pages.get(page.file.src_uri, (None, 1, None))
+        source, result = self.pages.get(page.file.src_uri, (None, None))
         if markdown != source:  # another plugin changed the page: expand and check what it made
+            first_line = result.first_line if result else 1
             result = self.pipeline.page(page.file.src_uri, markdown, first_line)
-            notes = [self.problem(page.file.src_uri, n) for n in result.notes]
-            self.report([p for p, n in zip(notes, result.notes) if n.error],
-                        [p for p, n in zip(notes, result.notes) if not n.error])
+            problems = [(Problem(f"{self.docs_base}/{page.file.src_uri}", n.line, n.col, n.message, n.fix), n.error)
+                        for n in result.notes]
+            self.report([p for p, error in problems if error], [p for p, error in problems if not error])
         return result.text
 
     def on_post_build(self, *, config):
