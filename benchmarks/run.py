@@ -79,19 +79,30 @@ def plugin_cost(runs: int) -> dict:
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
             plain = expanded_copy(work)
-            warm, cold, theirs = [], [], []
+            zensical = work / "z"  # its own copy: --clean empties the project's .cache/
+            for part in ("content", "data", "overrides", "mkdocs.yml", "zensical.yml"):
+                (shutil.copytree if (ROOT / part).is_dir() else shutil.copy)(ROOT / part, zensical / part)
+            # As scripts/zensical.sh builds: Zensical, then the JSON outputs. Cold: --clean, no
+            # render cache; warm: Zensical's render cache from the previous build.
+            z_build = [PYTHON, "-m", "zensical", "build", "-f", "zensical.yml"]
+            z_outputs = [PYTHON, "-m", "mastodon_catalog.outputs"]
+            warm, cold, theirs, z_cold, z_warm = [], [], [], [], []
             for _ in range(runs):
                 warm.append(timed([PYTHON, "-m", "mkdocs", "build", "-q", "-d", str(work / "a")], ROOT))
                 cold.append(timed([PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(cold_config),
                                    "-d", str(work / "c")], ROOT))
                 theirs.append(timed([PYTHON, "-m", "mkdocs", "build", "-q", "-d", str(work / "b")], plain))
+                z_cold.append(timed(z_build + ["--clean"], zensical) + timed(z_outputs, zensical))
+                z_warm.append(timed(z_build, zensical) + timed(z_outputs, zensical))
             pages = len(list((work / "a").rglob("index.html")))
     finally:
         cold_config.unlink()
     median = statistics.median
     return {"runs": runs, "pages": pages, "plugin_s": median(warm), "plugin_cold_s": median(cold),
             "plain_s": median(theirs), "ratio": median(warm) / median(theirs),
-            "cold_ratio": median(cold) / median(theirs)}
+            "cold_ratio": median(cold) / median(theirs), "zensical_cold_s": median(z_cold),
+            "zensical_warm_s": median(z_warm), "zensical_cold_ratio": median(z_cold) / median(cold),
+            "zensical_warm_ratio": median(z_warm) / median(warm)}
 
 
 # -- 2. scaling -----------------------------------------------------------------------------
@@ -232,6 +243,10 @@ def table(results: dict) -> str:
                  f"{cost['ratio']:.3f}  ({cost['plugin_s']:.2f} s vs {cost['plain_s']:.2f} s, {cost['pages']} pages)"))
     rows.append(("  the same with no cache (first build)",
                  f"{cost['cold_ratio']:.3f}  ({cost['plugin_cold_s']:.2f} s)"))
+    rows.append(("Zensical build / MkDocs build, both cold",
+                 f"{cost['zensical_cold_ratio']:.3f}  ({cost['zensical_cold_s']:.2f} s, with the JSON outputs)"))
+    rows.append(("  both warm (their caches from the build before)",
+                 f"{cost['zensical_warm_ratio']:.3f}  ({cost['zensical_warm_s']:.2f} s)"))
     for row in results["scaling"]["sizes"]:
         growth = (f", x{row['time_ratio_to_previous']:.1f} time for x10 size "
                   f"(per endpoint x{row['per_endpoint_ratio_to_previous']:.2f})") if "time_ratio_to_previous" in row else ""
