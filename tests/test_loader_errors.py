@@ -184,3 +184,39 @@ def test_message_has_no_traceback_and_counts_problems():
     with pytest.raises(CatalogError) as err:
         parse_catalog(change("- token: public\n", "- token: bot\n"))
     assert str(err.value).splitlines()[0] == "1 problem in the endpoint catalog:"
+
+
+# Rules the JSON Schema always stated and the loader now follows too, from the same field specs.
+
+def test_page_must_be_a_markdown_page():
+    assert problems(change("page: methods/accounts.md\n    anchor: get", "page: methods/accounts\n    anchor: get")) == [
+        "data/endpoints.yaml:16:11: page 'methods/accounts' of endpoint 'accounts/get' is not valid: a Markdown "
+        "page's path under the docs folder, e.g. 'methods/accounts.md' (write 'methods/accounts.md')"
+    ]
+
+
+def test_a_name_written_as_a_bare_number_must_be_quoted():
+    assert problems(change("anchor: get\n", "anchor: 404\n")) == [
+        "data/endpoints.yaml:17:13: anchor 404 of endpoint 'accounts/get' is read as a number, not text "
+        "(quote it: \"404\")"
+    ]
+
+
+def test_a_scope_listed_twice():
+    assert problems(change('scopes: ["read:accounts"]\n', 'scopes: ["read:accounts", "read:accounts"]\n')) == [
+        "data/endpoints.yaml:37:35: 'scopes' of endpoint 'accounts/verify_credentials' lists 'read:accounts' twice "
+        "(remove one of them)"
+    ]
+
+
+def test_an_empty_enum():
+    param = "{name: id, in: path, type: string, required: true, description: The id.}"
+    assert problems(change(param, param + "\n      - {name: limit, in: query, type: integer, enum: [], "
+                                          "description: How many.}")) == [
+        "data/endpoints.yaml:27:55: 'enum' of parameter 'limit' of endpoint 'accounts/get' is an empty list "
+        "(list at least one, or remove 'enum')"
+    ]
+
+
+def test_a_bare_number_is_text_where_prose_is_expected():
+    assert parse_catalog(change("title: Get account\n", "title: 2024\n")).by_id["accounts/get"].title == "2024"

@@ -74,3 +74,33 @@ def test_follow_is_an_explicit_alternative_exactly_where_a_controller_lists_it()
     for endpoint_id in FOLLOW_ACTIONS:
         assert Alternative("user", ("follow",)) in c.by_id[endpoint_id].oauth, endpoint_id
     assert sorted(e.id for e in c.naming("follow")) == sorted(FOLLOW_ACTIONS)
+
+
+def test_records_are_compact_and_frozen():
+    """Tens of thousands of them make a large catalog: no per-object __dict__, nothing to change."""
+    import dataclasses
+
+    import pytest
+
+    c = catalog()
+    endpoint = c.by_id["accounts/statuses"]
+    for record in (endpoint, endpoint.oauth[0], endpoint.history[0], endpoint.params[0], c.scopes["read"]):
+        assert not hasattr(record, "__dict__"), type(record).__name__
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            record.__setattr__(dataclasses.fields(record)[0].name, None)
+
+
+def test_spec_fields_without_an_attribute_are_read_from_extra():
+    """A field of the endpoint spec the class has no attribute for is kept in `extra` and
+    read like an attribute, its spec default when absent; other names are still errors."""
+    import pytest
+
+    from mastodon_catalog.core import model
+
+    endpoint = catalog().by_id["accounts/statuses"]
+    assert endpoint.extra is None
+    for name, default in model.EXTRA_FIELDS.items():
+        assert getattr(endpoint, name) == default
+    assert endpoint.extras() == model.EXTRA_FIELDS
+    with pytest.raises(AttributeError):
+        endpoint.no_such_field  # noqa: B018

@@ -98,3 +98,93 @@ def test_real_catalog_json_states_the_corrected_alternatives():
         assert [(a["token"], a["scopes"]) for a in real_oauth(listing)] == [("public", []), ("user", ["read:accounts"])]
     assert [(a["token"], a["scopes"]) for a in real_oauth("apps/verify_credentials")] == [("app", []), ("user", [])]
     assert [e["id"] for e in REAL_JSON["endpoints"] if any(a["token"] == "app" for a in e["oauth"])] == APP_TOKEN_ENDPOINTS
+
+
+# A field added through the field spec alone (core/fields.py: rate_limit) reaches the model,
+# the endpoint block, catalog.json and the cache, with the loader's usual messages.
+RATE_LIMITED = """\
+scopes:
+  - {name: "write:media", summary: Upload media., added: "2.4.3"}
+endpoints:
+  - id: media/create
+    method: POST
+    path: /api/v2/media
+    page: methods/media.md
+    anchor: v2
+    title: Upload media
+    summary: Uploads a file.
+    returns: MediaAttachment
+    oauth:
+      - token: user
+        scopes: ["write:media"]
+    history:
+      - {version: "3.1.3", change: added}
+    rate_limit:
+      - {limit: 30, period: 30 minutes, per: account}
+      - {limit: 1, period: 1 hour, per: ip}
+"""
+LIMITS = [{"limit": 30, "period": "30 minutes", "per": "account"}, {"limit": 1, "period": "1 hour", "per": "ip"}]
+
+
+def test_rate_limit_is_read_shown_on_the_block_and_exported():
+    from mastodon_catalog.core import parse_catalog, snapshot
+    from mastodon_catalog.core.render import Renderer
+
+    catalog = parse_catalog(RATE_LIMITED)
+    endpoint = catalog.endpoints[0]
+    assert [dict(r) for r in endpoint.rate_limit] == LIMITS
+    block = Renderer(catalog).endpoint(endpoint, endpoint.page)
+    assert "**Rate limit:** 30 requests per account in 30 minutes; 1 request per IP address in 1 hour\n" \
+           "{: .mc-rate-limit }\n" in block
+    assert catalog_json(catalog, lambda page: page)["endpoints"][0]["rate_limit"] == LIMITS
+    assert snapshot.load(snapshot.dump(catalog)) == catalog
+
+
+def test_an_endpoint_without_rate_limit_has_none_and_shows_none():
+    from mastodon_catalog.core import parse_catalog
+    from mastodon_catalog.core.render import Renderer
+
+    catalog = parse_catalog(RATE_LIMITED.split("    rate_limit:")[0])
+    endpoint = catalog.endpoints[0]
+    assert endpoint.rate_limit == () and endpoint.extra is None
+    assert "Rate limit" not in Renderer(catalog).endpoint(endpoint, endpoint.page)
+    assert catalog_json(catalog, lambda page: page)["endpoints"][0]["rate_limit"] == []
+    assert all(e["rate_limit"] == [] for e in REAL_JSON["endpoints"])
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("{limit: 0, period: 30 minutes, per: account}",
+     "data/endpoints.yaml:18:17: 'limit' of a rate limit of endpoint 'media/create' must be at least 1, not 0 "
+     "(write a number from 1 up)"),
+    ('{limit: "30", period: 30 minutes, per: account}',
+     "data/endpoints.yaml:18:17: 'limit' of a rate limit of endpoint 'media/create' must be a whole number "
+     "(write limit: followed by a whole number)"),
+    ("{limit: 30, period: 30 mins, per: account}",
+     "data/endpoints.yaml:18:29: period '30 mins' of a rate limit of endpoint 'media/create' is not valid: "
+     "a number and a unit, e.g. '5 minutes' or '1 hour' (correct the period)"),
+    ("{limit: 30, period: 30 minutes, per: user}",
+     "data/endpoints.yaml:18:46: unknown rate limit key 'user' in a rate limit of endpoint 'media/create' "
+     "(use one of: account, token, ip)"),
+    ("{limit: 30, period: 30 minutes}",
+     "data/endpoints.yaml:18:9: a rate limit of endpoint 'media/create' has no 'per' (add 'per:')"),
+    ("{limit: 30, period: 30 minutes, per: account, burst: 3}",
+     "data/endpoints.yaml:18:55: unknown field 'burst' in a rate limit of endpoint 'media/create' "
+     "(use one of: limit, period, per)"),
+])
+def test_a_wrong_rate_limit_is_reported_where_it_is(written, expected):
+    from mastodon_catalog.core import CatalogError, parse_catalog
+
+    with pytest.raises(CatalogError) as err:
+        parse_catalog(RATE_LIMITED.replace("{limit: 30, period: 30 minutes, per: account}", written))
+    assert [str(p) for p in err.value.problems] == [expected]
+
+
+def test_rate_limit_written_as_text_is_refused():
+    from mastodon_catalog.core import CatalogError, parse_catalog
+
+    text = RATE_LIMITED.split("    rate_limit:")[0] + "    rate_limit: 300 requests per 5 minutes\n"
+    with pytest.raises(CatalogError) as err:
+        parse_catalog(text)
+    assert [str(p) for p in err.value.problems] == [
+        "data/endpoints.yaml:17:17: 'rate_limit' of endpoint 'media/create' must be a list "
+        "(write rate_limit: followed by a list)"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .model import PERMISSIONS, Catalog, Endpoint, Parameter
+from .model import PERMISSIONS, Catalog, Endpoint, Parameter, thaw
 from .versions import format_version
 
 PageUrl = Callable[[str], str]  # page path under the docs folder -> URL of the built page
@@ -33,7 +33,8 @@ def _param(p: Parameter) -> dict:
 
 def catalog_json(catalog: Catalog, page_url: PageUrl) -> dict:
     """The whole catalog as plain JSON: scopes with what each grants (transitively), and
-    every endpoint with its documentation URL."""
+    every endpoint with its documentation URL. An endpoint field of the spec that the model
+    keeps as plain data (Endpoint.extra) is written under its own name, as the catalog has it."""
     return {
         "format": 1,
         "scopes": [
@@ -53,6 +54,7 @@ def catalog_json(catalog: Catalog, page_url: PageUrl) -> dict:
                 "history": [{"version": c.version_text, "change": c.change, "note": c.note or None}
                             for c in e.history],
                 "params": [_param(p) for p in e.params],
+                **{name: thaw(value) for name, value in e.extras().items()},  # spec fields with no attribute
             }
             for e in catalog.endpoints
         ],

@@ -1,4 +1,11 @@
-"""Load data/endpoints.yaml into the model, reporting every mistake with its location."""
+"""Load data/endpoints.yaml into the model, reporting every mistake with its location.
+
+The shape of each record (its fields, which of them are required, their types, patterns
+and choices) comes from the field specs in fields.py, which the JSON Schema for editors
+is generated from too. This module adds what a spec cannot say (scopes must exist, a path
+placeholder needs a path parameter, versions come in order...) and the wording of every
+message. Endpoints are turned into the model as the YAML is read, so the located tree of a
+large catalog never exists whole."""
 
 from __future__ import annotations
 
@@ -8,37 +15,25 @@ import re
 import unicodedata
 from collections.abc import Collection
 from pathlib import Path
+from sys import intern
 
 import yaml
 
 from .errors import CatalogError, Problem
+from .fields import (
+    ALTERNATIVE, BOOLEAN, CATALOG, CHANGE, ENDPOINT, INTEGER, LIST, PARAMETER, PATTERNS, RECORDS, SCOPE, TEXT,
+    UNSAFE_LINK, VALUE, VALUE_TYPES, VERSION, Field, Record,
+)
 from .located import LList, LMap, Loc, TooLarge, position, read_located
 from .model import (
-    CHANGE_KINDS, METHODS, PARAM_LOCATIONS, PARAM_TYPES, PERMISSIONS, PLACEHOLDER_RE, TOKEN_KINDS,
-    Alternative, Catalog, Change, Endpoint, Parameter, Scope,
+    EXTRA_FIELDS, PLACEHOLDER_RE, Alternative, Catalog, Change, Endpoint, Parameter, Scope, freeze, thaw,
 )
 from .versions import Version, format_version, parse_version, version_fix
 
-SCOPE_KEYS = {"name": True, "summary": True, "added": True, "deprecated": False, "grants": False}
-ENDPOINT_KEYS = {
-    "id": True, "method": True, "path": True, "page": True, "anchor": True, "title": True,
-    "summary": True, "returns": True, "oauth": True, "history": True, "params": False,
-    "streaming": False, "permission": False, "undocumented": False,
-}
-ALTERNATIVE_KEYS = {"token": True, "scopes": False, "when": False, "since": False}
-CHANGE_KEYS = {"version": True, "change": True, "note": False}
-PARAM_KEYS = {
-    "name": True, "in": True, "type": True, "description": True, "required": False,
-    "items": False, "enum": False, "default": False, "added": False, "deprecated": False,
-}
-# Where each field belongs, for a field written at the wrong level.
-FIELD_HOMES = [
-    (CHANGE_KEYS, "a history entry (under 'history:')"),
-    (ALTERNATIVE_KEYS, "an OAuth alternative (under 'oauth:')"),
-    (PARAM_KEYS, "a parameter (under 'params:')"),
-    (ENDPOINT_KEYS, "an endpoint"),
-    (SCOPE_KEYS, "a scope"),
-]
+# Where each field belongs, for a field written at the wrong level, in the order of advice.
+_ADVICE_ORDER = (CHANGE, ALTERNATIVE, PARAMETER, ENDPOINT, SCOPE)
+FIELD_HOMES = [(r, r.home) for r in _ADVICE_ORDER] + [
+    (r, r.home) for r in RECORDS.values() if r not in _ADVICE_ORDER and r is not CATALOG]
 WRONG_LEVEL = {  # the usual slips, with the exact fix
     ("endpoint", "added"): "an endpoint's versions go in its history: write '- {version: \"X.Y.Z\", change: added}' "
                            "under 'history:'",
@@ -48,25 +43,20 @@ WRONG_LEVEL = {  # the usual slips, with the exact fix
     ("alternative", "added"): "an alternative accepted from a later version takes 'since:'",
 }
 TYPE_NAMES = {str: "text", bool: "true or false", list: "a list", dict: "a mapping"}
+# "unknown location 'body' for parameter 'limit' of ...", but "unknown method 'FETCH' in endpoint ..."
+PREPOSITIONS = {"parameter": "for"}
+# A list that must not be empty, where a more precise wording than the general one exists.
+EMPTY_LISTS = {
+    ("endpoint", "oauth"): ("{what} has no OAuth alternative", "add at least '- token: public'"),
+    ("endpoint", "history"): ("{what} needs exactly one 'added' entry in its history, found 0",
+                              "keep a single '- {version: X.Y.Z, change: added}'"),
+}
+# The endpoint fields read by their own methods below; every other field is read from its spec.
+ENDPOINT_OWN = ("path", "oauth", "history", "params")
 
-# The shapes of names that end up in URLs, HTML ids and Markdown; the JSON Schema states the same.
-PATTERNS = {
-    "id": (r"^[a-z0-9_]+(/[A-Za-z0-9_.-]+)+$", "lowercase words joined by '/', e.g. 'accounts/block'"),
-    "anchor": (r"^[A-Za-z0-9_-]+$", "letters, digits, '_' and '-' only (it becomes the heading's HTML id)"),
-    "scope": (r"^[a-z_]+(:[a-z_]+)*$", "lowercase ASCII words joined by ':', e.g. 'read:accounts'"),
-    "param": (r"^[A-Za-z0-9_.:\[\]-]+$", "letters, digits and _ . : - [ ] only, e.g. 'media_ids[]'"),
-    "path": (r"^(/[A-Za-z0-9_.~:-]*)+$", "'/'-separated segments with ':name' placeholders"),
-}
-MATCHERS = {kind: re.compile(pattern) for kind, (pattern, _) in PATTERNS.items()}
+MATCHERS = {kind: pattern.match for kind, pattern in PATTERNS.items()}  # whole-value matches
 URL_RE = re.compile(r"^[a-z][a-z0-9+.-]*://[^/]*", re.I)
-# Catalog text becomes Markdown: a link may go to a web page or this site, never run script.
-UNSAFE_LINK_RE = re.compile(r"(\]\(\s*<?|<)\s*(javascript|vbscript|data|file):", re.I)
-TEXT_FIELDS = ("title", "summary", "returns", "when", "note", "description")
-# Python types a parameter's default and enum values may have, per parameter type.
-VALUE_TYPES = {
-    "string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,), "datetime": (str,),
-    "date": (str,), "array": (list,), "object": (dict,), "file": (),
-}
+UNSAFE_LINK_RE = re.compile(UNSAFE_LINK)  # a Markdown link or autolink to javascript:, data: and the like
 
 
 def suggest(word: str, choices: Collection[str]) -> str | None:
@@ -110,10 +100,11 @@ def repair(value: str, kind: str) -> str | None:
     lookalike = ascii_lookalike(candidate)
     steps = [lambda t: t, lambda t: lookalike[1] if lookalike else t]
     steps += {"id": [str.lower], "scope": [str.lower], "anchor": [lambda t: re.sub(r"[^A-Za-z0-9_-]+", "_", t.lstrip("#"))],
-              "param": [lambda t: re.sub(r"\s+", "_", t.strip("`"))]}.get(kind, [])
+              "param": [lambda t: re.sub(r"\s+", "_", t.strip("`"))],
+              "page": [lambda t: t.lstrip("/"), lambda t: t if t.endswith(".md") else t + ".md"]}.get(kind, [])
     for step in steps:
         candidate = step(candidate)
-        if MATCHERS[kind].match(candidate):
+        if MATCHERS[kind](candidate):
             return candidate
     return None
 
@@ -132,38 +123,124 @@ def literal(value) -> str:
 class _Reader:
     """Turns located YAML into model objects, collecting problems instead of stopping."""
 
-    def __init__(self, file: str):
+    def __init__(self, file: str, pages: Collection[str] | None = None):
         self.file = file
+        self.pages = pages
         self.problems: list[Problem] = []
+        self.scopes: dict[str, Scope] | None = None  # once read
         self.usable_from: dict[str, Version] = {}
         self.first_scope: Version = (0, 0, 0)
+        self.versions: dict[str, Version] = {}  # each version text parsed once, its tuple shared
+        self.endpoints: list[Endpoint] = []
+        self.ids: dict[str, Loc] = {}
+        self.signatures: dict[str, tuple[str, Loc]] = {}
+        self.anchors: dict[tuple[str, str], tuple[str, Loc]] = {}
 
     def add(self, loc: Loc, message: str, fix: str = "") -> None:
         self.problems.append(Problem(self.file, loc[0], loc[1], message, fix))
 
-    # -- shapes ---------------------------------------------------------------------------
+    # -- shapes, from the field specs ------------------------------------------------------
 
-    def fields(self, node, loc: Loc, what: str, spec: dict[str, bool], level: str = "") -> LMap | None:
+    def fields(self, node, loc: Loc, what: str, record: Record) -> LMap | None:
+        """A record's mapping with its unknown and missing fields reported, or None."""
         if not isinstance(node, LMap):
             self.add(loc, f"{what} must be a mapping of fields", "write it as 'key: value' lines")
             return None
         for key in node:
-            if key not in spec:
-                self.add(node.key_loc[key], f"unknown field '{shown(key)}' in {what}", self.misplaced(key, spec, level))
-        for key, required in spec.items():
-            if required and key not in node:
+            if key not in record:
+                self.add(node.key_loc[key], f"unknown field '{shown(key)}' in {what}", self.misplaced(key, record))
+        for key in record.required:
+            if key not in node:
                 self.add(node.loc, f"{what} has no '{key}'", f"add '{key}:'")
         return node
 
     @staticmethod
-    def misplaced(key: str, spec: dict[str, bool], level: str) -> str:
+    def misplaced(key: str, record: Record) -> str:
         """Advice for an unknown field: the right level for a real field, or the nearest name."""
-        if (level, key) in WRONG_LEVEL:
-            return WRONG_LEVEL[level, key]
-        homes = [home for keys, home in FIELD_HOMES if key in keys and keys is not spec]
+        if (record.name, key) in WRONG_LEVEL:
+            return WRONG_LEVEL[record.name, key]
+        homes = [home for other, home in FIELD_HOMES if key in other and other is not record]
         if homes:
             return f"'{key}' is a field of {' or '.join(homes)}: move it there"
-        return one_of(key, list(spec))
+        return one_of(key, list(record.by_name))
+
+    def items(self, node, record: Record, what: str):
+        """The mappings of a list of records (from check()), each with its location."""
+        for item, loc in zip(node, getattr(node, "item_loc", ())):
+            m = self.fields(item, loc, f"{record.noun} of {what}", record)
+            if m is not None:
+                yield m, loc
+
+    def check(self, m: LMap, f: Field, what: str, record: Record):
+        """The value of field `f` of mapping `m`, checked against its spec: the spec's default
+        when absent or wrong (and then reported). Lists come back as the checked list of
+        records (for items()), as (name, location) pairs, or as the list of values."""
+        key = f.name
+        if key not in m:
+            return f.default
+        kind = f.kind
+        if kind == TEXT:
+            if f.pattern:
+                value = self.name(m, key, f.pattern, what)
+                return f.default if value is None else value
+            value = self.typed(m, key, str, what)
+            if value is None:
+                return f.default
+            if f.choices is not None:
+                if value not in f.choices:
+                    self.add(m.val_loc[key], f"unknown {f.noun or key} '{shown(value)}' "
+                             f"{PREPOSITIONS.get(record.name, 'in')} {what}", one_of(value, f.choices))
+                    return f.default
+                return intern(value)
+            self.text(m.val_loc[key], key, value, what)
+            return value
+        if kind == VERSION:
+            return self.version(m, key, what)
+        if kind == BOOLEAN:
+            return self.typed(m, key, bool, what, f.default)
+        if kind == INTEGER:
+            value = m[key]
+            if isinstance(value, bool) or not isinstance(value, int):
+                self.add(m.val_loc[key], f"'{key}' of {what} must be a whole number",
+                         f"write {key}: followed by a whole number")
+                return f.default
+            if f.minimum is not None and value < f.minimum:
+                self.add(m.val_loc[key], f"'{key}' of {what} must be at least {f.minimum}, not {value}",
+                         f"write a number from {f.minimum} up")
+                return f.default
+            return value
+        if kind == LIST:
+            node = self.typed(m, key, list, what)
+            if node is None:
+                return f.default
+            if len(node) < f.min_items:
+                message, fix = EMPTY_LISTS.get((record.name, key), (
+                    "'{key}' of {what} is an empty list", f"list at least one, or remove '{key}'"))
+                self.add(m.val_loc[key], message.format(key=key, what=what), fix)
+                return f.default
+            if isinstance(f.of, Field):
+                return self.names(node, key, what, f.unique)
+            return node
+        return m[key]  # VALUE: any plain value; its type is checked where it is used
+
+    def plain(self, m: LMap, f: Field, what: str, record: Record):
+        """The checked value of a field as plain data, lists as tuples: what the model keeps
+        of a field that has no attribute of its own."""
+        value = self.check(m, f, what, record)
+        if f.kind == VALUE:
+            return freeze(value)
+        if f.kind != LIST or f.name not in m or value is f.default:
+            return value
+        if isinstance(f.of, Field):
+            return tuple(name for name, _ in value)
+        if f.of == VALUE:
+            return freeze(list(value))
+        inner = RECORDS[f.of]
+        out = []
+        for item, _ in self.items(value, inner, what):
+            item_what = f"{inner.noun} of {what}"
+            out.append({g.name: self.plain(item, g, item_what, inner) for g in inner.fields})
+        return tuple(out)
 
     def typed(self, node: LMap, key: str, kind: type, what: str, default=None):
         if key not in node:
@@ -174,8 +251,6 @@ class _Reader:
         if kind is list and isinstance(value, LList) or kind is not list and isinstance(value, kind) and (
             kind is not str or value.strip()
         ):
-            if kind is str and key in TEXT_FIELDS:
-                self.text(node.val_loc[key], key, value, what)
             return value
         if kind is str and isinstance(value, str) or value is None:
             self.add(node.val_loc[key], f"'{key}' of {what} is empty", f"write the {key} after '{key}:'")
@@ -192,10 +267,18 @@ class _Reader:
 
     def name(self, node: LMap, key: str, kind: str, what: str) -> str | None:
         """A text field that must have one of the PATTERNS shapes."""
+        value = node[key]
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            written = node.raw[key] or shown(value)
+            self.add(node.val_loc[key], f"{key} {written} of {what} is read as a number, not text",
+                     f"quote it: \"{written}\"")
+            return None
         value = self.typed(node, key, str, what)
-        if value is None or MATCHERS[kind].match(value):
-            return value
-        loc, rule, guess = node.val_loc[key], PATTERNS[kind][1], repair(value, kind)
+        if value is None:
+            return None
+        if MATCHERS[kind](value):
+            return intern(value) if kind in ("scope", "param", "page") else value
+        loc, rule, guess = node.val_loc[key], PATTERNS[kind].rule, repair(value, kind)
         lookalike = ascii_lookalike(value)
         fix = f"write '{guess}'" if guess else f"correct the {key}"
         if guess == value.strip():
@@ -211,63 +294,57 @@ class _Reader:
         if key not in node:
             return None
         text = node.raw.get(key)
-        parsed = parse_version(text) if text is not None else None
+        parsed = self.versions.get(text) if text is not None else None
+        if parsed is None and text is not None and MATCHERS["version"](text):
+            parsed = self.versions[text] = parse_version(text)
         if parsed is None:
             value = text if text is not None else shown(node[key])
             self.add(node.val_loc[key], f"bad version '{value}' for '{key}' of {what}", version_fix(value))
         return parsed
 
-    def names(self, node: LMap, key: str, what: str) -> list[tuple[str, Loc]]:
-        items = self.typed(node, key, list, what, default=None)
-        if items is None:
-            return []
-        out = []
+    def names(self, items: LList, key: str, what: str, unique: bool) -> list[tuple[str, Loc]]:
+        out: list[tuple[str, Loc]] = []
+        seen: set[str] = set()
         for item, loc in zip(items, items.item_loc):
-            if isinstance(item, str):
-                out.append((item, loc))
-            else:
+            if not isinstance(item, str):
                 self.add(loc, f"'{key}' of {what} must list names, not {shown(item)}", "write each as a plain word")
+            elif unique and item in seen:
+                self.add(loc, f"'{key}' of {what} lists '{shown(item)}' twice", "remove one of them")
+            else:
+                seen.add(item)
+                out.append((intern(item), loc))
         return out
 
-    def entries(self, node, loc: Loc, kind: str, key: str, spec: dict[str, bool], pattern: str):
-        """The items of a top-level list, each checked as a mapping and named for messages."""
-        if not isinstance(node, LList):
-            self.add(loc, f"'{kind}s' must be a list", f"write each {kind} as a '- {key}: ...' item")
-            return
-        for item, item_loc in zip(node, node.item_loc):
-            named = item.get(key) if isinstance(item, LMap) and isinstance(item.get(key), str) else None
-            named = named if named and MATCHERS[pattern].match(named) else None
-            what = f"{kind} '{shown(named)}'" if named else f"the {kind} at line {item_loc[0]}"
-            m = self.fields(item, item_loc, what, spec, kind)
-            if m is not None:
-                yield m, item_loc, what
+    def entry(self, item, item_loc: Loc, record: Record, key: str, pattern: str) -> tuple[LMap, str] | None:
+        """An item of a top-level list, checked as a mapping and named for messages."""
+        named = item.get(key) if isinstance(item, LMap) and isinstance(item.get(key), str) else None
+        named = named if named and MATCHERS[pattern](named) else None
+        what = f"{record.name} '{shown(named)}'" if named else f"the {record.name} at line {item_loc[0]}"
+        m = self.fields(item, item_loc, what, record)
+        return None if m is None else (m, what)
 
-    def unknown_scope(self, loc: Loc, name: str, where: str, scopes: Collection[str]) -> None:
-        lookalike = ascii_lookalike(name)
-        if lookalike and lookalike[1] in scopes:
-            self.add(loc, f"scope '{name}' {where} contains the non-ASCII character {lookalike[0]}",
-                     f"write '{lookalike[1]}' in plain ASCII")
-            return
-        guess = suggest(name, scopes)
-        fix = f"did you mean '{guess}'?" if guess else (
-            "add it under 'scopes:' or use a listed scope" if where.startswith("in ") else "nothing similar exists")
-        self.add(loc, f"unknown scope '{shown(name)}' {where}", fix)
+    def top_list(self, node, loc: Loc, record: Record, key: str) -> bool:
+        if isinstance(node, LList):
+            return True
+        self.add(loc, f"'{record.name}s' must be a list", f"write each {record.name} as a '- {key}: ...' item")
+        return False
 
     # -- scopes ---------------------------------------------------------------------------
 
-    def scopes(self, node, loc: Loc) -> tuple[dict[str, Scope], dict[str, Loc]]:
+    def read_scopes(self, node, loc: Loc) -> None:
         scopes: dict[str, Scope] = {}
         where: dict[str, Loc] = {}
         pending: list[tuple[str, list[tuple[str, Loc]]]] = []
-        for m, _, what in self.entries(node, loc, "scope", "name", SCOPE_KEYS, "scope"):
-            name = self.name(m, "name", "scope", what)
-            summary = self.typed(m, "summary", str, what, "")
-            added = self.version(m, "added", what)
-            deprecated = self.version(m, "deprecated", what)
+        for item, item_loc in zip(node, node.item_loc) if self.top_list(node, loc, SCOPE, "name") else ():
+            entry = self.entry(item, item_loc, SCOPE, "name", "scope")
+            if entry is None:
+                continue
+            m, what = entry
+            v = {f.name: self.check(m, f, what, SCOPE) for f in SCOPE.fields}
+            name, added, deprecated, grants = v["name"], v["added"], v["deprecated"], v["grants"]
             if added and deprecated and deprecated < added:
                 self.add(m.val_loc["deprecated"], f"{what} is deprecated in {format_version(deprecated)}, before it "
                          f"was added ({format_version(added)})", "correct one of the two versions")
-            grants = self.names(m, "grants", what)
             if name is None and isinstance(m.get("name"), str):
                 name = repair(m["name"], "scope")  # reported above; under its fixed name, its uses report nothing
             if not name:
@@ -278,7 +355,7 @@ class _Reader:
                 continue
             where[name] = m.val_loc["name"]
             pending.append((name, grants))
-            scopes[name] = Scope(name, summary, added or (0, 0, 0), tuple(g for g, _ in grants), deprecated)
+            scopes[name] = Scope(name, v["summary"], added or (0, 0, 0), tuple(g for g, _ in grants), deprecated)
         for name, grants in pending:
             for granted, g_loc in grants:
                 if granted == name:
@@ -293,7 +370,7 @@ class _Reader:
         for name in scopes:
             self.usable_from[name] = min(s.added for s in scopes.values() if name in hierarchy.grants(s.name))
         self.first_scope = min((s.added for s in scopes.values()), default=(0, 0, 0))
-        return scopes, where
+        self.scopes = scopes
 
     def cycles(self, pending: list[tuple[str, list[tuple[str, Loc]]]]) -> None:
         """Grants must form a hierarchy: a scope granting, through others, itself is reported once,
@@ -319,35 +396,31 @@ class _Reader:
             if name not in state:
                 visit(name)
 
+    def unknown_scope(self, loc: Loc, name: str, where: str, scopes: Collection[str]) -> None:
+        lookalike = ascii_lookalike(name)
+        if lookalike and lookalike[1] in scopes:
+            self.add(loc, f"scope '{name}' {where} contains the non-ASCII character {lookalike[0]}",
+                     f"write '{lookalike[1]}' in plain ASCII")
+            return
+        guess = suggest(name, scopes)
+        fix = f"did you mean '{guess}'?" if guess else (
+            "add it under 'scopes:' or use a listed scope" if where.startswith("in ") else "nothing similar exists")
+        self.add(loc, f"unknown scope '{shown(name)}' {where}", fix)
+
     # -- endpoints ------------------------------------------------------------------------
 
-    def scope_names(self, m: LMap, what: str, scopes: dict[str, Scope]) -> list[tuple[str, Loc]]:
-        found = self.names(m, "scopes", what)
-        for name, loc in found:
-            if name not in scopes:
-                self.unknown_scope(loc, name, f"in {what}", scopes)
-        return found
-
-    def alternatives(self, m: LMap, what: str, scopes: dict[str, Scope], added: Version | None):
-        node = self.typed(m, "oauth", list, what)
-        if node is None:
-            return ()
-        if not node:
-            self.add(m.val_loc["oauth"], f"{what} has no OAuth alternative", "add at least '- token: public'")
+    def alternatives(self, m: LMap, what: str, added: Version | None) -> tuple[Alternative, ...]:
+        scopes = self.scopes or {}
         out = []
-        for item, loc in zip(node, node.item_loc):
-            alt = self.fields(item, loc, f"an OAuth alternative of {what}", ALTERNATIVE_KEYS, "alternative")
-            if alt is None:
-                continue
-            token = self.typed(alt, "token", str, what)
-            if token is not None and token not in TOKEN_KINDS:
-                self.add(alt.val_loc["token"], f"unknown token kind '{shown(token)}' in {what}",
-                         one_of(token, TOKEN_KINDS))
-            names = self.scope_names(alt, what, scopes)
+        for alt, _ in self.items(self.check(m, ENDPOINT["oauth"], what, ENDPOINT), ALTERNATIVE, what):
+            v = {f.name: self.check(alt, f, what, ALTERNATIVE) for f in ALTERNATIVE.fields}
+            token, names, since = v["token"], v["scopes"], v["since"]
+            for name, loc in names:
+                if name not in scopes:
+                    self.unknown_scope(loc, name, f"in {what}", scopes)
             if token == "public" and names:
                 self.add(alt.val_loc["scopes"], f"a public alternative of {what} cannot need scopes",
                          "use 'token: user' or 'token: app' with these scopes, or remove them")
-            since = self.version(alt, "since", what)
             if since and added and since < added:
                 self.add(alt.val_loc["since"], f"an alternative of {what} is accepted since {format_version(since)}, "
                          f"before the endpoint itself ({format_version(added)})",
@@ -359,26 +432,19 @@ class _Reader:
                     self.add(loc_, f"scope '{name}' was added in {format_version(usable)}, but {what} "
                              f"accepts it from {format_version(start)}",
                              f"add 'since: {format_version(usable)}' to this alternative")
-            when = self.typed(alt, "when", str, what, "")
-            out.append(Alternative(token or "", tuple(n for n, _ in names), when, since))
+            out.append(Alternative(token or "", tuple(n for n, _ in names), v["when"], since))
         return tuple(out)
 
     def history(self, m: LMap, what: str) -> tuple[Change, ...]:
-        node = self.typed(m, "history", list, what)
-        if node is None:
+        node = self.check(m, ENDPOINT["history"], what, ENDPOINT)
+        if not node:
             return ()
         out = []
         where: dict[int, Loc] = {}  # id(change) -> its entry's location
-        for item, loc in zip(node, node.item_loc):
-            c = self.fields(item, loc, f"a history entry of {what}", CHANGE_KEYS, "change")
-            if c is None:
-                continue
-            version = self.version(c, "version", what)
-            kind = self.typed(c, "change", str, what)
-            if kind is not None and kind not in CHANGE_KINDS:
-                self.add(c.val_loc["change"], f"unknown change '{shown(kind)}' in {what}", one_of(kind, CHANGE_KINDS))
-            if version and kind in CHANGE_KINDS:
-                out.append(Change(version, kind, self.typed(c, "note", str, what, "")))
+        for c, loc in self.items(node, CHANGE, what):
+            v = {f.name: self.check(c, f, what, CHANGE) for f in CHANGE.fields}
+            if v["version"] and v["change"]:
+                out.append(Change(v["version"], v["change"], v["note"]))
                 where[id(out[-1])] = loc
         added = [c for c in out if c.change == "added"]
         if len(added) != 1 and len(out) == len(node):
@@ -397,7 +463,7 @@ class _Reader:
                      f"removed in {removed.version_text}", f"remove that entry, or date it before {removed.version_text}")
         return tuple(out)
 
-    def values(self, p: LMap, pwhat: str, ptype: str | None, items: str | None, enum) -> None:
+    def param_values(self, p: LMap, pwhat: str, ptype: str | None, items: str | None, enum) -> None:
         """A parameter's enum and default must be values of its type, and the default one of the enum."""
         if ptype is None or ptype == "array" and not items:
             return
@@ -422,36 +488,19 @@ class _Reader:
                              one_of(str(value), [str(v) for v in enum]))
 
     def params(self, m: LMap, what: str, added: Version | None) -> tuple[Parameter, ...]:
-        node = self.typed(m, "params", list, what, default=LList())
         out = []
         seen: dict[tuple[str, str], Loc] = {}
-        for item, loc in zip(node, getattr(node, "item_loc", [])):
-            p = self.fields(item, loc, f"a parameter of {what}", PARAM_KEYS, "parameter")
-            if p is None:
-                continue
-            name = self.name(p, "name", "param", f"a parameter of {what}")
+        for p, _ in self.items(self.check(m, ENDPOINT["params"], what, ENDPOINT), PARAMETER, what):
+            name = self.check(p, PARAMETER["name"], f"a parameter of {what}", PARAMETER)
             pwhat = f"parameter '{name}' of {what}" if name else f"a parameter of {what}"
-            where = self.typed(p, "in", str, pwhat)
-            if where is not None and where not in PARAM_LOCATIONS:
-                self.add(p.val_loc["in"], f"unknown location '{shown(where)}' for {pwhat}",
-                         one_of(where, PARAM_LOCATIONS))
-            ptype = self.typed(p, "type", str, pwhat)
-            if ptype is not None and ptype not in PARAM_TYPES:
-                self.add(p.val_loc["type"], f"unknown type '{shown(ptype)}' for {pwhat}", one_of(ptype, PARAM_TYPES))
-                ptype = None
-            items = self.typed(p, "items", str, pwhat)
-            if items is not None and ptype and ptype != "array":
+            v = {f.name: self.check(p, f, pwhat, PARAMETER) for f in PARAMETER.fields if f.name != "name"}
+            where, ptype, items, required, enum = v["in"], v["type"], v["items"], v["required"], v["enum"]
+            if "items" in p and ptype and ptype != "array":
                 self.add(p.val_loc["items"], f"'items' of {pwhat} applies only to arrays, and its type is {ptype}",
                          "remove 'items', or write 'type: array'")
                 items = None
-            elif items is not None and (items not in PARAM_TYPES or items == "array"):
-                self.add(p.val_loc["items"], f"unknown item type '{shown(items)}' for {pwhat}",
-                         one_of(items, [t for t in PARAM_TYPES if t != "array"]))
-                items = None
-            required = self.typed(p, "required", bool, pwhat, False)
-            enum = self.typed(p, "enum", list, pwhat, ())
-            self.values(p, pwhat, ptype, items, enum)
-            p_added = self.version(p, "added", pwhat)
+            self.param_values(p, pwhat, ptype, items, enum)
+            p_added = v["added"]
             if p_added and added and p_added < added:
                 self.add(p.val_loc["added"], f"{pwhat} is dated {format_version(p_added)}, before the endpoint "
                          f"itself ({format_version(added)})", "remove 'added' or correct the version")
@@ -462,25 +511,17 @@ class _Reader:
                 seen[name, where] = p.val_loc["name"]
                 if where == "path" and not required:
                     self.add(p.loc, f"path {pwhat} must be required", "add 'required: true'")
-            description = self.typed(p, "description", str, pwhat, "")
             if name and where and ptype:
-                out.append(Parameter(
-                    name, where, ptype, description, bool(required), items, tuple(enum),
-                    p.get("default"), p_added, bool(self.typed(p, "deprecated", bool, pwhat, False)),
-                ))
+                out.append(Parameter(name, where, ptype, v["description"], bool(required), items,
+                                     tuple(thaw(value) for value in enum), thaw(p.get("default")), p_added,
+                                     bool(v["deprecated"])))
         return tuple(out)
 
-    def permission(self, m: LMap, what: str, oauth: tuple[Alternative, ...]) -> str:
-        """The role permission: one of Mastodon's, and only where a user token is an alternative."""
-        name = self.typed(m, "permission", str, what, "")
-        if name and name not in PERMISSIONS:
-            self.add(m.val_loc["permission"], f"unknown role permission '{shown(name)}' in {what}",
-                     one_of(name, PERMISSIONS))
-            return ""
+    def permission(self, m: LMap, name: str, what: str, oauth: tuple[Alternative, ...]) -> None:
+        """The role permission belongs to a user: only where a user token is an alternative."""
         if name and oauth and not any(alt.token == "user" for alt in oauth):
             self.add(m.val_loc["permission"], f"{what} needs the role permission '{name}' but no user token",
                      "a role belongs to a user: add a '- token: user' alternative, or remove 'permission'")
-        return name
 
     def path(self, m: LMap, what: str) -> str | None:
         path = self.typed(m, "path", str, what)
@@ -497,8 +538,8 @@ class _Reader:
                      f"write the path as '{shown(path[:cut])}' and each query parameter under 'params:' with 'in: query'")
         elif not path.startswith("/"):
             self.add(loc, f"path '{shown(path)}' of {what} must start with '/'", f"write '/{shown(path)}'")
-        elif not MATCHERS["path"].match(path):
-            self.add(loc, f"path '{shown(path)}' of {what} is not valid: {PATTERNS['path'][1]}", "correct the path")
+        elif not MATCHERS["path"](path):
+            self.add(loc, f"path '{shown(path)}' of {what} is not valid: {PATTERNS['path'].rule}", "correct the path")
         else:
             placeholders = PLACEHOLDER_RE.findall(path)
             repeated = next((p for p in placeholders if placeholders.count(p) > 1), None)
@@ -522,65 +563,68 @@ class _Reader:
                          f"path parameter '{shown(item.get('name'))}' of {what} does not appear in its path '{path}'",
                          f"add ':{shown(item.get('name'))}' to the path, or change 'in:'")
 
-    def endpoints(self, node, loc: Loc, scopes: dict[str, Scope], pages: Collection[str] | None) -> list[Endpoint]:
-        out: list[Endpoint] = []
-        ids: dict[str, Loc] = {}
-        signatures: dict[str, tuple[str, Loc]] = {}
-        anchors: dict[tuple[str, str], tuple[str, Loc]] = {}
-        for m, item_loc, what in self.entries(node, loc, "endpoint", "id", ENDPOINT_KEYS, "id"):
-            eid = self.name(m, "id", "id", what)
-            method = self.typed(m, "method", str, what)
-            if method is not None and method not in METHODS:
-                self.add(m.val_loc["method"], f"unknown method '{shown(method)}' in {what}", one_of(method, METHODS))
-            path = self.path(m, what)
-            page = self.typed(m, "page", str, what)
-            if page is not None and pages is not None and page not in pages:
-                guess = suggest(page, pages)
-                self.add(m.val_loc["page"], f"page '{shown(page)}' of {what} does not exist",
-                         f"did you mean '{guess}'?" if guess else "create the page or name an existing one")
-            anchor = self.name(m, "anchor", "anchor", what)
-            history = self.history(m, what)
-            added = next((c.version for c in history if c.change == "added"), None)
-            oauth = self.alternatives(m, what, scopes, added)
-            params = self.params(m, what, added)
-            if path:
-                self.path_params(m, what, path, params)
-            if eid:
-                if eid in ids:
-                    self.add(m.val_loc["id"], f"duplicate endpoint id '{eid}' (first defined at line {ids[eid][0]})",
-                             "give each endpoint its own id")
-                else:
-                    ids[eid] = m.val_loc["id"]
-            if method and path:
-                signature = f"{method} {path}"
-                if signature in signatures:
-                    first, first_loc = signatures[signature]
-                    self.add(m.val_loc["path"], f"duplicate endpoint '{signature}': {what} repeats '{first}' "
-                             f"from line {first_loc[0]}", "remove the copy or correct its method or path")
-                else:
-                    signatures[signature] = (eid or "?", m.val_loc["path"])
-            if page and anchor:
-                if (page, anchor) in anchors:
-                    first, first_loc = anchors[page, anchor]
-                    self.add(m.val_loc["anchor"], f"anchor '{anchor}' of {what} is already used on {page} by "
-                             f"'{first}' (line {first_loc[0]})", "give each endpoint on a page its own anchor")
-                else:
-                    anchors[page, anchor] = (eid or "?", m.val_loc["anchor"])
-            streaming = self.typed(m, "streaming", bool, what, False)
-            permission = self.permission(m, what, oauth)
-            undocumented = self.typed(m, "undocumented", bool, what, False)
-            texts = [self.typed(m, key, str, what) for key in ("title", "summary", "returns")]
-            if all([eid, method, path, page, anchor, history, oauth, *texts]):
-                out.append(Endpoint(eid, method, path, page, anchor, *texts, oauth, history, params, streaming,
-                                    item_loc[0], permission, undocumented))
-        return out
+    def endpoint(self, item, item_loc: Loc) -> None:
+        """Check one item of 'endpoints:' and, when it has no mistake, add it to the model."""
+        entry = self.entry(item, item_loc, ENDPOINT, "id", "id")
+        if entry is None:
+            return
+        m, what = entry
+        # Every field of the spec not read by a method of its own: checked by its spec, and kept
+        # as plain data when the model has no attribute for it.
+        v = {f.name: self.plain(m, f, what, ENDPOINT) for f in ENDPOINT.fields if f.name not in ENDPOINT_OWN}
+        eid, method, page, anchor = v["id"], v["method"], v["page"], v["anchor"]
+        path = self.path(m, what)
+        if page is not None and self.pages is not None and page not in self.pages:
+            guess = suggest(page, self.pages)
+            self.add(m.val_loc["page"], f"page '{shown(page)}' of {what} does not exist",
+                     f"did you mean '{guess}'?" if guess else "create the page or name an existing one")
+        history = self.history(m, what)
+        added = next((c.version for c in history if c.change == "added"), None)
+        oauth = self.alternatives(m, what, added)
+        params = self.params(m, what, added)
+        if path:
+            self.path_params(m, what, path, params)
+        if eid:
+            if eid in self.ids:
+                self.add(m.val_loc["id"], f"duplicate endpoint id '{eid}' (first defined at line {self.ids[eid][0]})",
+                         "give each endpoint its own id")
+            else:
+                self.ids[eid] = m.val_loc["id"]
+        if method and path:
+            signature = f"{method} {path}"
+            if signature in self.signatures:
+                first, first_loc = self.signatures[signature]
+                self.add(m.val_loc["path"], f"duplicate endpoint '{signature}': {what} repeats '{first}' "
+                         f"from line {first_loc[0]}", "remove the copy or correct its method or path")
+            else:
+                self.signatures[signature] = (eid or "?", m.val_loc["path"])
+        if page and anchor:
+            if (page, anchor) in self.anchors:
+                first, first_loc = self.anchors[page, anchor]
+                self.add(m.val_loc["anchor"], f"anchor '{anchor}' of {what} is already used on {page} by "
+                         f"'{first}' (line {first_loc[0]})", "give each endpoint on a page its own anchor")
+            else:
+                self.anchors[page, anchor] = (eid or "?", m.val_loc["anchor"])
+        self.permission(m, v["permission"], what, oauth)
+        required = [v[f.name] for f in ENDPOINT.fields if f.required and f.name not in ENDPOINT_OWN]
+        if self.problems or not all([*required, path, history, oauth]):
+            return  # nothing is built once anything is wrong
+        extra = {name: v[name] for name in EXTRA_FIELDS if name in m}
+        self.endpoints.append(Endpoint(
+            **{name: value for name, value in v.items() if name not in EXTRA_FIELDS},
+            path=path, oauth=oauth, history=history, params=params, line=item_loc[0], extra=extra or None))
+
+    def read_endpoints(self, node, loc: Loc) -> None:
+        if self.top_list(node, loc, ENDPOINT, "id"):
+            for item, item_loc in zip(node, node.item_loc):
+                self.endpoint(item, item_loc)
 
 
 def parse_catalog(text: str, file: str = "data/endpoints.yaml", pages: Collection[str] | None = None) -> Catalog:
     """Validate catalog text. `pages` (paths relative to the docs folder), when given, are the
     pages an endpoint may name. Raises CatalogError listing every problem."""
-    # Loading builds a large, acyclic tree of objects: pausing the cycle collector keeps the
-    # cost linear in the catalog's size (with it running, 30,000 endpoints took 2.5x longer).
+    # Loading builds many small acyclic objects: pausing the cycle collector keeps the cost
+    # linear in the catalog's size (with it running, 30,000 endpoints took 2.5x longer).
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -590,10 +634,10 @@ def parse_catalog(text: str, file: str = "data/endpoints.yaml", pages: Collectio
             gc.enable()
 
 
-def read_yaml(text: str, file: str):
+def read_yaml(text: str, file: str, on_item=None):
     """The located data, or CatalogError for YAML that is malformed or not plain data."""
     try:
-        data, notes = read_located(text)
+        data, notes = read_located(text, on_item)
     except TooLarge as err:
         (line, col), message, fix = err.note
         raise CatalogError([Problem(file, line, col, message, fix)]) from None
@@ -619,21 +663,35 @@ def read_yaml(text: str, file: str):
 
 
 def _parse(text: str, file: str, pages: Collection[str] | None) -> Catalog:
-    reader = _Reader(file)
-    data, notes = read_yaml(text, file)
+    reader = _Reader(file, pages)
+
+    def on_item(key: str, root: LMap, item, loc: Loc) -> bool:
+        """Endpoints become model objects as soon as they are read, once the scopes are: the
+        located tree of thousands of endpoints never exists at once. (A file that lists its
+        endpoints before its scopes, or twice, is read whole.)"""
+        if key != "endpoints" or key in root or "scopes" not in root:
+            return False
+        if reader.scopes is None:
+            reader.read_scopes(root["scopes"], root.val_loc["scopes"])
+        reader.endpoint(item, loc)
+        return True
+
+    data, notes = read_yaml(text, file, on_item)
+    if any(not message.startswith("duplicate key") for _, message, _ in notes):
+        # values that are not plain data would only confuse the other messages
+        raise CatalogError([Problem(file, line, col, message, fix) for (line, col), message, fix in notes])
     for loc, message, fix in notes:
         reader.add(loc, message, fix)
-    if any(not message.startswith("duplicate key") for _, message, _ in notes):
-        raise CatalogError(reader.problems)  # values that are not plain data would only confuse what follows
-    top = reader.fields(data, (1, 1), "the catalog", {"scopes": True, "endpoints": True})
+    top = reader.fields(data, (1, 1), "the catalog", CATALOG)
     if top is None:
         raise CatalogError(reader.problems)
-    scopes, _ = reader.scopes(top.get("scopes"), top.val_loc.get("scopes", (1, 1))) if "scopes" in top else ({}, {})
-    endpoints = (reader.endpoints(top["endpoints"], top.val_loc["endpoints"], scopes, pages)
-                 if "endpoints" in top else [])
+    if reader.scopes is None and "scopes" in top:
+        reader.read_scopes(top["scopes"], top.val_loc["scopes"])
+    if "endpoints" in top:  # the endpoints not read as the YAML was (all of them, or none)
+        reader.read_endpoints(top["endpoints"], top.val_loc["endpoints"])
     if reader.problems:
         raise CatalogError(reader.problems)
-    return Catalog(scopes, endpoints, file)
+    return Catalog(reader.scopes or {}, reader.endpoints, file)
 
 
 def decode(data: bytes, file: str) -> str:

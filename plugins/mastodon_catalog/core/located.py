@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
+from sys import intern
 
 import yaml
 
@@ -25,16 +27,34 @@ ALIAS_FACTOR, ALIAS_SLACK = 10, 10_000
 class LMap(dict):
     """A mapping with the location of the mapping, each key and each value."""
 
+    __slots__ = ("loc", "key_loc", "val_loc", "raw")
     loc: Loc
     key_loc: dict[str, Loc]
     val_loc: dict[str, Loc]
     raw: dict[str, str | None]  # a scalar's text as written (so 4.3 stays "4.3")
 
+    def __init__(self, items=(), loc: Loc = (1, 1)):
+        super().__init__(items)
+        self.loc, self.key_loc, self.val_loc, self.raw = loc, {}, {}, {}
+
 
 class LList(list):
+    """A list with the location of the list and of each item."""
+
+    __slots__ = ("loc", "item_loc", "raw")
     loc: Loc
     item_loc: list[Loc]
     raw: list[str | None]
+
+    def __init__(self, items=(), loc: Loc = (1, 1)):
+        super().__init__(items)
+        self.loc, self.item_loc, self.raw = loc, [], []
+
+
+# Called with (key, root mapping, item, item location) for each finished item of a list
+# that is the value of a top-level key; True means the caller took the item, and it is
+# not kept in the list.
+ItemHook = Callable[[str, LMap, object, Loc], bool]
 
 
 def _loc(event: yaml.Event) -> Loc:
@@ -52,8 +72,14 @@ def show_tag(tag: str) -> str:
 
 
 TAG = "tag:yaml.org,2002:"
+STR_TAG = TAG + "str"
 _resolver = yaml.resolver.Resolver()
 _constructor = yaml.constructor.SafeConstructor()
+# The constructors themselves: construct_object() would remember every node it built.
+_CONSTRUCTORS = yaml.constructor.SafeConstructor.yaml_constructors
+# Plain scalars whose first character no implicit resolver looks at are text.
+_RESOLVED_FIRST = frozenset(_resolver.yaml_implicit_resolvers)
+assert None not in _RESOLVED_FIRST  # no resolver for every first character
 PLAIN_TAGS = {TAG + name for name in ("str", "int", "float", "bool", "null")}
 CONTAINER_TAGS = {TAG + "map", TAG + "seq"}
 # YAML 1.1 reads these words as booleans; only true and false say so unambiguously.
@@ -64,10 +90,15 @@ PLAIN_FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
 
 def _scalar(event: yaml.ScalarEvent) -> tuple[object, tuple[str, str] | None]:
     """The value of a scalar, and what is wrong with it when it is not plain JSON data."""
-    explicit = event.tag not in (None, "!")
-    tag = event.tag if explicit else _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
     text = event.value
-    if tag == TAG + "str":  # most scalars: skip the constructor machinery
+    explicit = event.tag not in (None, "!")
+    if explicit:
+        tag = event.tag
+    elif not event.implicit[0] or text and text[0] not in _RESOLVED_FIRST:  # quoted, or plain words
+        return text, None
+    else:
+        tag = _resolver.resolve(yaml.ScalarNode, text, event.implicit)
+    if tag == STR_TAG:  # most scalars: skip the constructor machinery
         return text, None
     if tag not in PLAIN_TAGS:
         if tag == TAG + "timestamp":
@@ -79,7 +110,7 @@ def _scalar(event: yaml.ScalarEvent) -> tuple[object, tuple[str, str] | None]:
         return text, (f"YAML tag '{shown}' is not allowed: the catalog holds only text, numbers, true/false, "
                       "lists and mappings", f"remove '{shown}' and write the value as plain text")
     try:
-        value = _constructor.construct_object(yaml.ScalarNode(tag, text, event.start_mark, event.end_mark))
+        value = _CONSTRUCTORS[tag](_constructor, yaml.ScalarNode(tag, text, event.start_mark, event.end_mark))
     except (yaml.constructor.ConstructorError, ValueError):
         return text, (f"'{text}' is not a valid {show_tag(tag)[2:]}", "quote it to mean text")
     if explicit:
@@ -102,12 +133,14 @@ class TooLarge(Exception):
         self.note = note
 
 
-def read_located(text: str) -> tuple[object, list[Note]]:
+def read_located(text: str, on_item: ItemHook | None = None) -> tuple[object, list[Note]]:
     """Parse YAML text. Returns (data, problems); raises yaml.YAMLError when malformed.
 
     Problems are duplicate keys and values that are not plain JSON data (tags, dates, .inf,
     merge keys, yes/no). Built from the parser's events rather than a composed node tree, so
-    memory stays at the size of the result (a node tree with its marks is several times larger)."""
+    memory stays at the size of the result (a node tree with its marks is several times larger).
+    With `on_item`, each item of a top-level list can be taken as soon as it is read, so that
+    a caller turning items into something smaller never holds the whole tree."""
     notes: list[Note] = []
     anchors: dict[str, tuple[object, int]] = {}  # anchor -> (value, how many values it stands for)
     stack: list = []  # open containers: [container, pending key, key location, start event, size]
@@ -124,24 +157,27 @@ def read_located(text: str) -> tuple[object, list[Note]]:
             return
         top = stack[-1]
         top[4] += size
-        if isinstance(top[0], LList):
-            top[0].append(value)
-            top[0].item_loc.append(loc)
-            top[0].raw.append(raw)
-        elif top[1] is None:  # this value is a key
-            top[1], top[2] = str(value) if not isinstance(value, (LMap, LList)) else "?", loc
-        else:
-            key, key_loc, mapping = top[1], top[2], top[0]
-            top[1] = None
-            if key in mapping:
-                notes.append((key_loc, f"duplicate key '{key}' (also at line {mapping.key_loc[key][0]}; YAML would "
-                                       "keep only the last)", "remove one of them"))
+        container = top[0]
+        if type(container) is LList:
+            if on_item is not None and len(stack) == 2 and type(stack[0][0]) is LMap and stack[0][1] is not None \
+                    and on_item(stack[0][1], stack[0][0], value, loc):
                 return
-            mapping[key] = value
-            mapping.key_loc[key], mapping.val_loc[key], mapping.raw[key] = key_loc, loc, raw
+            container.append(value)
+            container.item_loc.append(loc)
+            container.raw.append(raw)
+        elif top[1] is None:  # this value is a key
+            top[1], top[2] = intern(str(value)) if not isinstance(value, (LMap, LList)) else "?", loc
+        else:
+            key = top[1]
+            top[1] = None
+            if key in container:
+                notes.append((top[2], f"duplicate key '{key}' (also at line {container.key_loc[key][0]}; YAML would "
+                                      "keep only the last)", "remove one of them"))
+                return
+            container[key] = value
+            container.key_loc[key], container.val_loc[key], container.raw[key] = top[2], loc, raw
 
     def open_container(container, event) -> None:
-        container.loc = _loc(event)
         if event.tag not in (None, "!") and event.tag not in CONTAINER_TAGS:
             shown = show_tag(event.tag)
             notes.append((container.loc, f"YAML tag '{shown}' is not allowed: the catalog holds only text, "
@@ -151,30 +187,30 @@ def read_located(text: str) -> tuple[object, list[Note]]:
                             "the catalog needs about 5 levels; check for runaway brackets"))
         stack.append([container, None, None, event, 1])
 
+    scalar, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    ends, alias = (yaml.MappingEndEvent, yaml.SequenceEndEvent), yaml.AliasEvent
     for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.ScalarEvent):
+        kind = type(event)
+        if kind is scalar:
             written += 1
             expanded += 1
             value, problem = _scalar(event)
+            loc = _loc(event)
             if problem:
-                notes.append((_loc(event), *problem))
-            attach(value, _loc(event), event.value, event, 1)
-        elif isinstance(event, yaml.MappingStartEvent):
+                notes.append((loc, *problem))
+            attach(value, loc, event.value, event, 1)
+        elif kind is mapping_start:
             written += 1
             expanded += 1
-            mapping = LMap()
-            mapping.key_loc, mapping.val_loc, mapping.raw = {}, {}, {}
-            open_container(mapping, event)
-        elif isinstance(event, yaml.SequenceStartEvent):
+            open_container(LMap(loc=_loc(event)), event)
+        elif kind is sequence_start:
             written += 1
             expanded += 1
-            items = LList()
-            items.item_loc, items.raw = [], []
-            open_container(items, event)
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            open_container(LList(loc=_loc(event)), event)
+        elif kind in ends:
             value, _, _, start, size = stack.pop()
             attach(value, value.loc, None, start, size)
-        elif isinstance(event, yaml.AliasEvent):
+        elif kind is alias:
             if event.anchor not in anchors:
                 raise yaml.composer.ComposerError(None, None, f"found undefined alias '{event.anchor}'",
                                                   event.start_mark)
@@ -186,7 +222,7 @@ def read_located(text: str) -> tuple[object, list[Note]]:
                                              f"{written:,} written (alias '*{event.anchor}')",
                                 "write the values out, or use fewer aliases of aliases"))
             attach(value, _loc(event), None, event, size)
-        elif isinstance(event, yaml.DocumentStartEvent) and root is not None:
+        elif kind is yaml.DocumentStartEvent and root is not None:
             raise yaml.composer.ComposerError("expected a single document in the stream", None,
                                               "but found another document", event.start_mark)
     return root, notes

@@ -1,32 +1,21 @@
-"""The catalog's model: scopes with their hierarchy, endpoints and their OAuth alternatives."""
+"""The catalog's model: scopes with their hierarchy, endpoints and their OAuth alternatives.
+
+Records are frozen, slotted dataclasses holding tuples: a large catalog is tens of
+thousands of them, and nothing may change them once the loader has checked them."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
-from typing import Iterable
+from typing import Any, Iterable
 
+# The choices of the catalog's fields live with the field specs; the rest of the code reads
+# them from here.
+from .fields import (  # noqa: F401
+    CHANGE_KINDS, ENDPOINT, METHODS, PARAM_LOCATIONS, PARAM_TYPES, PERMISSIONS, TOKEN_KINDS,
+)
 from .versions import Version, format_version
-
-TOKEN_KINDS = ("public", "app", "user")
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-PARAM_LOCATIONS = ("path", "query", "form", "header")
-PARAM_TYPES = ("string", "integer", "number", "boolean", "file", "object", "array", "datetime", "date")
-CHANGE_KINDS = ("added", "changed", "deprecated", "removed")
-# Mastodon's role permissions (UserRole::FLAGS in app/models/user_role.rb) and the names its
-# admin interface shows for them; admin endpoints need a role holding one.
-PERMISSIONS = {
-    "administrator": "Administrator", "view_devops": "DevOps", "view_audit_log": "View Audit Log",
-    "view_dashboard": "View Dashboard", "manage_reports": "Manage Reports", "manage_federation": "Manage Federation",
-    "manage_settings": "Manage Settings", "manage_blocks": "Manage Blocks", "manage_taxonomies": "Manage Taxonomies",
-    "manage_appeals": "Manage Appeals", "manage_users": "Manage Users", "manage_invites": "Manage Invites",
-    "manage_rules": "Manage Rules", "manage_announcements": "Manage Announcements",
-    "manage_custom_emojis": "Manage Custom Emojis", "manage_webhooks": "Manage Webhooks",
-    "invite_users": "Invite Users", "manage_roles": "Manage Roles", "manage_user_access": "Manage User Access",
-    "delete_user_data": "Delete User Data", "view_feeds": "View live and topic feeds",
-    "invite_bypass_approval": "Invite Users without review", "manage_email_subscriptions": "Manage Email Subscriptions",
-}
 
 PLACEHOLDER_RE = re.compile(r":([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -36,7 +25,7 @@ def scope_anchor(name: str) -> str:
     return name.replace(":", "-").replace("_", "-")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Scope:
     name: str
     summary: str
@@ -49,7 +38,7 @@ class Scope:
         return scope_anchor(self.name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Alternative:
     """One way to be allowed: a token kind plus every scope it needs."""
 
@@ -59,7 +48,7 @@ class Alternative:
     since: Version | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     version: Version
     change: str
@@ -70,7 +59,7 @@ class Change:
         return format_version(self.version)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Parameter:
     name: str
     location: str
@@ -88,7 +77,7 @@ class Parameter:
         return f"array of {self.items}" if self.type == "array" and self.items else self.type
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Endpoint:
     id: str
     method: str
@@ -105,6 +94,21 @@ class Endpoint:
     line: int = 0  # where the entry starts in the catalog, for later site-wide messages
     permission: str = ""  # the role permission a user token's account needs (admin endpoints)
     undocumented: bool = False  # routed by Mastodon, absent from upstream's documentation
+    # Fields of the endpoint spec (fields.ENDPOINT) that have no attribute above, as plain
+    # data ({name: value}, lists as tuples), read as attributes: endpoint.rate_limit. A new
+    # field needs no change here; give it an attribute once code computes with it.
+    extra: dict[str, Any] | None = field(default=None, hash=False)
+
+    def __getattr__(self, name: str):  # only for names that are not attributes
+        try:
+            default = EXTRA_FIELDS[name]
+        except KeyError:
+            raise AttributeError(f"'Endpoint' object has no attribute '{name}'") from None
+        return self.extra.get(name, default) if self.extra else default
+
+    def extras(self) -> dict[str, Any]:
+        """Every field kept in `extra`, with its default when the catalog does not set it."""
+        return {name: getattr(self, name) for name in EXTRA_FIELDS}
 
     @property
     def signature(self) -> str:
@@ -193,3 +197,25 @@ class Catalog:
 
     def naming(self, scope: str) -> list[Endpoint]:
         return self._by_scope.get(scope, [])
+
+
+# The endpoint spec's fields the Endpoint class has no attribute for, with their defaults.
+EXTRA_FIELDS = {f.name: f.default for f in ENDPOINT.fields if f.name not in {a.name for a in fields(Endpoint)}}
+
+
+def freeze(value):
+    """Plain data with its lists as tuples, as the model holds extra fields."""
+    if isinstance(value, (list, tuple)):
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, dict):
+        return {k: freeze(v) for k, v in value.items()}
+    return value
+
+
+def thaw(value):
+    """Plain data as JSON writes it: tuples as lists."""
+    if isinstance(value, (list, tuple)):
+        return [thaw(v) for v in value]
+    if isinstance(value, dict):
+        return {k: thaw(v) for k, v in value.items()}
+    return value

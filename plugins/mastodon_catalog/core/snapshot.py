@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from sys import intern
 
-from .model import Alternative, Catalog, Change, Endpoint, Parameter, Scope
+from .model import Alternative, Catalog, Change, Endpoint, Parameter, Scope, freeze
 
 
 def dump(catalog: Catalog) -> str:
@@ -14,23 +15,32 @@ def dump(catalog: Catalog) -> str:
                        "endpoints": [asdict(e) for e in catalog.endpoints]}, allow_nan=False)
 
 
-def _version(value):
-    return tuple(value) if value is not None else None
-
-
 def load(text: str) -> Catalog | None:
-    """The catalog, or None when the text is not a snapshot this code wrote."""
+    """The catalog, or None when the text is not a snapshot this code wrote. Shares what the
+    loader shares: one tuple per version, one string per choice."""
+    versions: dict[tuple, tuple] = {}
+
+    def version(value):
+        return versions.setdefault(tuple(value), tuple(value)) if value is not None else None
+
     try:
         data = json.loads(text)
-        scopes = {s["name"]: Scope(s["name"], s["summary"], _version(s["added"]), tuple(s["grants"]),
-                                   _version(s["deprecated"])) for s in data["scopes"]}
+        scopes = {s["name"]: Scope(intern(s["name"]), s["summary"], version(s["added"]),
+                                   tuple(map(intern, s["grants"])), version(s["deprecated"]))
+                  for s in data["scopes"]}
         endpoints = [
             Endpoint(**{**e,
-                        "oauth": tuple(Alternative(a["token"], tuple(a["scopes"]), a["when"], _version(a["since"]))
-                                       for a in e["oauth"]),
-                        "history": tuple(Change(_version(c["version"]), c["change"], c["note"]) for c in e["history"]),
-                        "params": tuple(Parameter(**{**p, "enum": tuple(p["enum"]), "added": _version(p["added"])})
-                                        for p in e["params"])})
+                        "method": intern(e["method"]), "page": intern(e["page"]),
+                        "permission": intern(e["permission"]),
+                        "oauth": tuple(Alternative(intern(a["token"]), tuple(map(intern, a["scopes"])), a["when"],
+                                                   version(a["since"])) for a in e["oauth"]),
+                        "history": tuple(Change(version(c["version"]), intern(c["change"]), c["note"])
+                                         for c in e["history"]),
+                        "params": tuple(Parameter(**{**p, "name": intern(p["name"]), "location": intern(p["location"]),
+                                                     "type": intern(p["type"]), "enum": tuple(p["enum"]),
+                                                     "added": version(p["added"])})
+                                        for p in e["params"]),
+                        "extra": freeze(e["extra"]) if e["extra"] else None})
             for e in data["endpoints"]
         ]
         return Catalog(scopes, endpoints, data["source"])
