@@ -264,3 +264,17 @@ def test_the_explorer_page_preloads_every_module_the_explorer_imports(site):
                                   for name in re.findall(r'from "\./([\w-]+\.js)"', f.read_text())}
     preloaded = {link["href"].rsplit("/", 1)[1] for link in page(site, "explorer.md").select('link[rel=modulepreload]')}
     assert preloaded == imported
+
+
+@pytest.mark.parametrize("endpoint_id, expected", [
+    # config/initializers/rack_attack.rb (4.7.0):81-82 media, 108-109 apps, 124-133 e-mail confirmations
+    ("media/v2", "Rate limit: 30 requests per account in 30 minutes"),
+    ("apps/create", "Rate limit: 5 requests per IP address in 10 minutes"),
+    ("emails/confirmation", "Rate limit: 25 requests per IP address in 5 minutes; 5 requests per account in 30 minutes"),
+])
+def test_throttled_endpoints_show_their_rate_limit(site, endpoint_id, expected):
+    endpoint = CATALOG.by_id[endpoint_id]
+    shown = page(site, endpoint.page).select_one(f'[data-endpoint="{endpoint_id}"] .mc-rate-limit')
+    assert re.sub(r"\s+", " ", shown.get_text()).strip() == expected
+    entry = next(e for e in json.loads((site / "catalog.json").read_text())["endpoints"] if e["id"] == endpoint_id)
+    assert entry["rate_limit"] == [dict(r) for r in endpoint.rate_limit]
