@@ -648,9 +648,10 @@ def read_yaml(text: str, file: str, on_item=None):
         if context and err.context_mark and err.context_mark.line + 1 != line:
             context += f" that starts at line {err.context_mark.line + 1}"
         what = ": ".join(filter(None, [context, err.problem]))
-        raise CatalogError([Problem(file, line, col, f"malformed YAML: {what}",
-                                    "check the indentation and quoting here and above; an unclosed quote or "
-                                    "bracket shows up further down")]) from None
+        fix = "the catalog is one YAML document: remove this '---' line and what it separates, or merge the two" \
+            if "single document" in context else \
+            "check the indentation and quoting here and above; an unclosed quote or bracket shows up further down"
+        raise CatalogError([Problem(file, line, col, f"malformed YAML: {what}", fix)]) from None
     except yaml.reader.ReaderError as err:  # a character YAML does not allow, e.g. a control character
         line, col = position(text, err.position)
         raise CatalogError([Problem(file, line, col, f"character U+{err.character:04X} is not allowed in YAML"
