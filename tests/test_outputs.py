@@ -149,7 +149,7 @@ def test_an_endpoint_without_rate_limit_has_none_and_shows_none():
     assert endpoint.rate_limit == () and endpoint.extra is None
     assert "Rate limit" not in Renderer(catalog).endpoint(endpoint, endpoint.page)
     assert catalog_json(catalog, lambda page: page)["endpoints"][0]["rate_limit"] == []
-    assert all(e["rate_limit"] == [] for e in REAL_JSON["endpoints"])
+    assert all(e["rate_limit"] == [] for e in REAL_JSON["endpoints"] if not CATALOG.by_id[e["id"]].rate_limit)
 
 
 @pytest.mark.parametrize("written, expected", [
