@@ -20,8 +20,10 @@ from mastodon_catalog.core import CatalogError, fields, model, parse_catalog
 from mastodon_catalog.core.fields import BOOLEAN, INTEGER, LIST, RECORDS, RULES, TEXT, VALUE, VERSION
 
 SCHEMA_FILE = ROOT / "plugins" / "mastodon_catalog" / "schema" / "endpoints.schema.json"
-if os.environ.get("UPDATE_SCHEMA"):
+if os.environ.get("UPDATE_SCHEMA"):  # both schemas: this one and the entities' (tests/test_entities.py)
     SCHEMA_FILE.write_text(fields.schema_text(), encoding="utf-8")
+    (SCHEMA_FILE.parent / "entities.schema.json").write_text(fields.schema_text(fields.entities_json_schema()),
+                                                             encoding="utf-8")
 SCHEMA = json.loads(SCHEMA_FILE.read_text())
 REGENERATE = "UPDATE_SCHEMA=1 .venv/bin/python -m pytest -q tests/test_schema.py"
 

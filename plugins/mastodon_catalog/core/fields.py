@@ -82,6 +82,11 @@ PATTERNS = {
     "page": Pattern(r"^([A-Za-z0-9_-][A-Za-z0-9_.-]*/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*\.md$",
                     "a Markdown page's path under the docs folder, e.g. 'methods/accounts.md'"),
     "version": Pattern(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$", "MAJOR.MINOR.PATCH, e.g. '4.3.0'"),
+    "entity": Pattern(r"^[A-Z][A-Za-z0-9]*(::[A-Z][A-Za-z0-9]*)*$",
+                      "a capitalised name, nested ones joined by '::', e.g. 'Account::Source'"),
+    "attribute": Pattern(r"^[A-Za-z0-9_]+$", "letters, digits and '_' only, as the JSON key is written"),
+    "type": Pattern(r"^((array|hash) of )?([a-z]+|[A-Z][A-Za-z0-9]*(::[A-Z][A-Za-z0-9]*)*)$",
+                    "a value type (string, integer, url, ...), an entity name, or 'array of' / 'hash of' one"),
     "period": Pattern(r"^(1 (second|minute|hour|day)|([2-9]|[1-9][0-9]+) (seconds|minutes|hours|days))$",
                       "a number and a unit, e.g. '5 minutes' or '1 hour'"),
 }
@@ -244,6 +249,44 @@ CATALOG = Record("catalog", "the catalog", "data/endpoints.yaml: every scope and
           of="endpoint", default=()),
 ))
 
+# -- Entities (data/entities/<Page>.yaml) ---------------------------------------------------
+# Kept apart from RECORDS: they form their own files and their own schema.
+
+VALUE_KINDS = ("string", "integer", "number", "boolean", "datetime", "date", "url", "html", "email", "hash")
+
+ATTRIBUTE = Record("attribute", "an attribute", "One key of the JSON object.", under="attributes", fields=(
+    Field("name", TEXT, True, "The JSON key, as the server writes it.", pattern="attribute", example="display_name"),
+    Field("type", TEXT, True, "string, integer, number, boolean, datetime, date, url, html, email or hash; an "
+          "entity's name; or 'array of' / 'hash of' either.", pattern="type", example="array of Account"),
+    Field("description", TEXT, True, "In our own words (Markdown).", default="", example="The name shown."),
+    Field("nullable", BOOLEAN, description="The value may be null.", default=False, example=True),
+    Field("optional", BOOLEAN, description="The key may be absent from the object.", default=False, example=True),
+    Field("enum", LIST, description="The values it takes.", of=VALUE, min_items=1, unique=True, default=(),
+          example=["public", "private"]),
+    Field("example", VALUE, description="A value for the example object, of our own invention.", example="Ada"),
+    Field("anchor", TEXT, description="Its HTML id on the page, when it is not the name (upstream's anchor).",
+          pattern="anchor", example="accountrole-id"),
+    Field("history", LIST, True, "Its version history: added (exactly once, first), changed, deprecated, "
+          "removed.", of="change", min_items=1, default=(), example=[{"version": "4.0.0", "change": "added"}]),
+))
+
+ENTITY = Record("entity", "an entity", "A JSON object the API returns, documented on the page named after "
+                "its file (data/entities/Account.yaml: entities/Account.md).", fields=(
+    Field("name", TEXT, True, "As upstream names it; nested hashes as Parent::Key.", pattern="entity",
+          example="Account::Source"),
+    Field("anchor", TEXT, True, "The HTML id of its section on the page.", pattern="anchor", example="Source"),
+    Field("summary", TEXT, True, "What it represents, in one sentence of our own.", default="",
+          example="The profile as its owner edits it."),
+    Field("extends", TEXT, description="An entity whose attributes it has too.", pattern="entity",
+          example="Account"),
+    Field("history", LIST, True, "Its version history, as for attributes.", of="change", min_items=1, default=(),
+          example=[{"version": "2.4.0", "change": "added"}]),
+    Field("attributes", LIST, True, "Its keys, in the server's order.", of="attribute", default=(),
+          example=[{"name": "id", "type": "string", "description": "Its id.",
+                    "history": [{"version": "0.1.0", "change": "added"}]}]),
+))
+ENTITY_RECORDS = {r.name: r for r in (ENTITY, ATTRIBUTE)}
+
 RECORDS = {r.name: r for r in (SCOPE, ENDPOINT, ALTERNATIVE, CHANGE, PARAMETER, RATE_LIMIT, CATALOG)}
 
 
@@ -390,6 +433,15 @@ def json_schema() -> dict:
             "title": "Mastodon API endpoint catalog", **top, "$defs": defs}
 
 
+def entities_json_schema() -> dict:
+    """The JSON Schema of one file of data/entities/: a list of entities."""
+    defs = {name: schema for name, schema in json_schema()["$defs"].items() if name in ("text", "version", "change")}
+    defs.update({name: _record_schema(record) for name, record in ENTITY_RECORDS.items()})
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": SCHEMA_ID.replace("endpoints", "entities"), "title": "Mastodon API entities (one page's)",
+            "type": "array", "items": {"$ref": "#/$defs/entity"}, "$defs": defs}
+
+
 def _compact(value, indent: str = "", lead: int = 0, width: int = 120) -> str:
     """JSON with two-space indents, each value on one line where it fits (`lead`: the
     characters before it on its line)."""
@@ -406,9 +458,9 @@ def _compact(value, indent: str = "", lead: int = 0, width: int = 120) -> str:
     return "[\n" + ",\n".join(inner + _compact(item, inner, len(inner), width) for item in value) + "\n" + indent + "]"
 
 
-def schema_text() -> str:
-    """The schema file as shipped: stable key order, compact, a final newline."""
-    return _compact(json_schema()) + "\n"
+def schema_text(schema: dict | None = None) -> str:
+    """A schema file as shipped: stable key order, compact, a final newline."""
+    return _compact(json_schema() if schema is None else schema) + "\n"
 
 
 if __name__ == "__main__":

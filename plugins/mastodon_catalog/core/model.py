@@ -219,3 +219,48 @@ def thaw(value):
     if isinstance(value, dict):
         return {k: thaw(v) for k, v in value.items()}
     return value
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    """One key of an entity's JSON object."""
+
+    name: str
+    type: str  # "string", "url", "Account", "array of Status", "hash of integer"...
+    description: str
+    history: tuple[Change, ...]
+    nullable: bool = False
+    optional: bool = False
+    enum: tuple = ()
+    example: Any = None
+    anchor: str = ""  # its HTML id, when not the name
+    line: int = 0
+
+    @property
+    def added(self) -> Version | None:
+        return next((c.version for c in self.history if c.change == "added"), None)
+
+    @property
+    def target(self) -> str | None:
+        """The entity its value is (or holds), if any: 'array of Status' -> 'Status'."""
+        base = self.type.rsplit(" of ", 1)[-1]
+        return base if base[:1].isupper() else None
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A JSON object the API returns, documented on `page`."""
+
+    name: str
+    anchor: str
+    summary: str
+    page: str
+    history: tuple[Change, ...]
+    attributes: tuple[Attribute, ...]
+    extends: str | None = None
+    file: str = ""
+    line: int = 0
+
+    @property
+    def added(self) -> Version | None:
+        return next((c.version for c in self.history if c.change == "added"), None)
