@@ -43,6 +43,7 @@ def expanded_copy(work: Path) -> Path:
     built by MkDocs without our plugin."""
     from mastodon_catalog.core import load_catalog
     from mastodon_catalog.core.export import catalog_json, openapi
+    from mastodon_catalog.core.entities import load_entities
     from mastodon_catalog.core.pages import PagePipeline
     from mastodon_catalog.core.render import Renderer
 
@@ -50,6 +51,7 @@ def expanded_copy(work: Path) -> Path:
     shutil.copytree(ROOT / "content", plain / "content")
     shutil.copytree(ROOT / "overrides", plain / "overrides")
     catalog = load_catalog(ROOT / "data" / "endpoints.yaml")
+    catalog.entities = load_entities(ROOT / "data" / "entities")
     pipeline = PagePipeline(catalog, Renderer(catalog, explorer_page="explorer.md"))
     for page in (plain / "content").rglob("*.md"):
         src = page.relative_to(plain / "content").as_posix()

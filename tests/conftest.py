@@ -35,11 +35,15 @@ class RealSite:
 
     def __init__(self, site_dir: Path, result: subprocess.CompletedProcess):
         self.dir, self.result = site_dir, result
+        self._pages: dict[str, BeautifulSoup] = {}
 
     def page(self, src: str) -> BeautifulSoup:
-        """The built page of a source page ("methods/apps.md")."""
-        path = src.removesuffix(".md").removesuffix("index").rstrip("/")
-        return soup((self.dir / path / "index.html").read_text(encoding="utf-8"))
+        """The built page of a source page ("methods/apps.md"), parsed once: read it, do not
+        change it."""
+        if src not in self._pages:
+            path = src.removesuffix(".md").removesuffix("index").rstrip("/")
+            self._pages[src] = soup((self.dir / path / "index.html").read_text(encoding="utf-8"))
+        return self._pages[src]
 
 
 @pytest.fixture(scope="session")

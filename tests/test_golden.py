@@ -22,12 +22,16 @@ CASES = {
     "listing-scope": ("api/oauth-scopes.md", "<!-- endpoints scope=read:accounts -->"),
     "listing-all": ("api/endpoints.md", "<!-- endpoints all -->"),
     "scopes": ("api/oauth-scopes.md", "<!-- scopes -->"),
+    "entity-with-nested-hash": ("entities/Shapes.md", "<!-- entity Tag -->"),
+    "entity-extends": ("entities/Shapes.md", "<!-- entity FeaturedTag -->"),
+    "listing-entities": ("entities/index.md", "<!-- entities -->"),
 }
 
 
 def convert(page: str, marker: str) -> str:
-    extension = makeExtension(catalog=str(GOLDEN / "catalog.yaml"), page=page, explorer_page="explorer.md")
-    return Markdown(extensions=["toc", "tables", "attr_list", "md_in_html", extension]).convert(marker) + "\n"
+    extension = makeExtension(catalog=str(GOLDEN / "catalog.yaml"), page=page, explorer_page="explorer.md",
+                              entities_dir=str(GOLDEN / "entities"))
+    return Markdown(extensions=["toc", "tables", "attr_list", "md_in_html", "fenced_code", extension]).convert(marker) + "\n"
 
 
 @pytest.mark.parametrize("name", CASES)

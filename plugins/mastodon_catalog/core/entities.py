@@ -12,7 +12,7 @@ from .errors import CatalogError, Problem
 from .fields import ATTRIBUTE, CHANGE, ENTITY, VALUE_KINDS
 from .loader import _Reader, decode, literal, read_yaml, suggest
 from .located import LList, LMap, Loc
-from .model import Attribute, Change, Entity
+from .model import Attribute, Change, Entity, freeze
 from .versions import format_version
 
 ENTITIES_DIR = "data/entities"
@@ -58,13 +58,15 @@ class _EntityReader(_Reader):
                      f"({format_version(added)})", f"date {entity}'s 'added' back to {format_version(first)}, or "
                      "correct the attribute's")
         enum = v["enum"] or ()
-        if enum and "example" in a and a["example"] not in enum:
+        examples = a.get("example")  # an array's enum applies to each of its items
+        examples = examples if isinstance(examples, list) and str(v["type"]).startswith("array of") else [examples]
+        if enum and "example" in a and any(e not in enum for e in examples):
             self.add(a.val_loc["example"], f"the example {literal(a['example'])} of {what} is not one of its enum "
                      "values", f"use one of: {', '.join(map(str, enum))}")
         if not (name and v["type"] and history):
             return None
         return Attribute(name, v["type"], v["description"], history, bool(v["nullable"]), bool(v["optional"]),
-                         tuple(enum), a.get("example"), v["anchor"] or "", loc[0])
+                         tuple(enum), freeze(a.get("example")), v["anchor"] or "", loc[0])
 
     def entity(self, item, loc: Loc, page: str) -> None:
         entry = self.entry(item, loc, ENTITY, "name", "entity")

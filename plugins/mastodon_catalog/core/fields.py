@@ -84,7 +84,8 @@ PATTERNS = {
     "version": Pattern(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$", "MAJOR.MINOR.PATCH, e.g. '4.3.0'"),
     "entity": Pattern(r"^[A-Z][A-Za-z0-9]*(::[A-Z][A-Za-z0-9]*)*$",
                       "a capitalised name, nested ones joined by '::', e.g. 'Account::Source'"),
-    "attribute": Pattern(r"^[A-Za-z0-9_]+$", "letters, digits and '_' only, as the JSON key is written"),
+    "attribute": Pattern(r"^[A-Za-z0-9_:@.-]+$", "the JSON key as the server writes it: letters, digits and "
+                         "_ : @ . - only"),
     "type": Pattern(r"^((array|hash) of )?([a-z]+|[A-Z][A-Za-z0-9]*(::[A-Z][A-Za-z0-9]*)*)$",
                     "a value type (string, integer, url, ...), an entity name, or 'array of' / 'hash of' one"),
     "period": Pattern(r"^(1 (second|minute|hour|day)|([2-9]|[1-9][0-9]+) (seconds|minutes|hours|days))$",

@@ -146,6 +146,7 @@ class Catalog:
     endpoints: list[Endpoint]
     source: str = ""
     by_id: dict[str, Endpoint] = field(init=False)
+    entities: dict[str, Entity] = field(default_factory=dict)  # from data/entities/, when the host loads them
 
     def __post_init__(self) -> None:
         self.by_id = {e.id: e for e in self.endpoints}

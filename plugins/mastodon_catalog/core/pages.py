@@ -6,10 +6,13 @@ checked in a single pass. The Markdown extension and the MkDocs plugin both call
     <!-- endpoints scope=read:accounts -->  endpoints naming a scope
     <!-- endpoints all -->                  every endpoint
     <!-- scopes -->                         the scope table and one section per scope
+    <!-- entity Account -->                 one entity's section: attributes, example, returned by
+    <!-- entities -->                       the index of every entity
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,8 +22,8 @@ from .loader import one_of
 from .model import TOKEN_KINDS, Catalog, Endpoint
 
 # The grammar: a marker is a whole line; anything else that looks like one is a mistake.
-MARKER_RE = re.compile(r"^<!--\s*(endpoints?|scopes)(?:\s+(.*?))?\s*-->\s*$")
-MARKER_LIKE_RE = re.compile(r"<!--\s*(endpoints?|scopes)\b")
+MARKER_RE = re.compile(r"^<!--\s*(endpoints?|scopes|entity|entities)(?:\s+(.*?))?\s*-->\s*$")
+MARKER_LIKE_RE = re.compile(r"<!--\s*(endpoints?|scopes|entity|entities)\b")
 DRIFT_RE = re.compile(r"\*\*OAuth:?\*\*:?")
 FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
 CODE_SPAN_RE = re.compile(r"(`+).+?\1")
@@ -28,8 +31,9 @@ CODE_SPAN_RE = re.compile(r"(`+).+?\1")
 
 @dataclass(frozen=True, slots=True)
 class Marker:
-    """A valid marker: `kind` is "endpoint", "endpoints" or "scopes"; `arg` an endpoint id,
-    "all", "token=KIND", "scope=NAME" or ""; `line` its line in the page's file."""
+    """A valid marker: `kind` is "endpoint", "endpoints", "scopes", "entity" or "entities";
+    `arg` an endpoint id, "all", "token=KIND", "scope=NAME", an entity's name or ""; `line`
+    its line in the page's file."""
 
     kind: str
     arg: str
@@ -41,6 +45,10 @@ class Marker:
             return renderer.endpoint(catalog.by_id[self.arg], page)
         if self.kind == "scopes":
             return renderer.scopes(page)
+        if self.kind == "entity":
+            return renderer.entity(catalog.entities[self.arg], page)
+        if self.kind == "entities":
+            return renderer.entity_index(page)
         key, _, value = self.arg.partition("=")
         if key == "token":
             return renderer.listing(catalog.accepting(value), page, token=value)
@@ -89,8 +97,13 @@ def parse_marker(kind: str, arg: str, line: int, catalog: Catalog) -> Marker | P
             return wrong(f"unknown scope '{value}' in listing marker", one_of(value, catalog.scopes))
         else:
             return wrong(f"malformed listing marker '{arg}'", "write 'all', 'token=KIND' or 'scope=NAME'")
+    elif kind == "entity":
+        if not arg or " " in arg:
+            return wrong("entity marker needs exactly one entity name", "write <!-- entity Account -->")
+        if arg not in catalog.entities:
+            return wrong(f"marker names unknown entity '{arg}'", one_of(arg, catalog.entities))
     elif arg:
-        return wrong("the scopes marker takes no arguments", "write <!-- scopes -->")
+        return wrong(f"the {kind} marker takes no arguments", f"write <!-- {kind} -->")
     return Marker(kind, arg, line)
 
 
@@ -186,32 +199,38 @@ class SiteChecker:
     """Site-wide checks: every catalog endpoint documented exactly once, on its own page."""
 
     catalog: Catalog
-    documented: dict[str, tuple[str, int]] = field(default_factory=dict)
+    documented: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)  # (kind, name) -> where
 
     def record(self, page: str, markers: tuple[Marker, ...]) -> list[PageNote]:
-        """Note where endpoints are documented; returns problems found on this page."""
+        """Note where endpoints and entities are documented; returns problems found on this page."""
         notes = []
         # A page converted again (a rebuild) replaces what it said before.
-        self.documented = {id_: where for id_, where in self.documented.items() if where[0] != page}
+        self.documented = {key: where for key, where in self.documented.items() if where[0] != page}
         for marker in markers:
-            if marker.kind != "endpoint":
+            if marker.kind not in ("endpoint", "entity"):
                 continue
-            if marker.arg in self.documented:
-                first_page, first_line = self.documented[marker.arg]
-                notes.append(PageNote(marker.line, 1, f"endpoint '{marker.arg}' is documented twice "
+            key = (marker.kind, marker.arg)
+            if key in self.documented:
+                first_page, first_line = self.documented[key]
+                notes.append(PageNote(marker.line, 1, f"{marker.kind} '{marker.arg}' is documented twice "
                                       f"(first at {first_page}:{first_line})", "keep one marker", error=True))
                 continue
-            self.documented[marker.arg] = (page, marker.line)
-            if self.catalog.by_id[marker.arg].page != page:
-                notes.append(PageNote(marker.line, 1, f"endpoint '{marker.arg}' is documented here, but the "
-                                      f"catalog says it is on {self.catalog.by_id[marker.arg].page}",
-                                      f"move the marker there or set 'page: {page}' in the catalog",
-                                      error=True))
+            self.documented[key] = (page, marker.line)
+            home = (self.catalog.by_id[marker.arg] if marker.kind == "endpoint" else
+                    self.catalog.entities[marker.arg]).page
+            if home != page:
+                fix = f"move the marker there or set 'page: {page}' in the catalog" if marker.kind == "endpoint" \
+                    else f"move the marker there, or the entity into data/entities/{posixpath.basename(page)[:-3]}.yaml"
+                notes.append(PageNote(marker.line, 1, f"{marker.kind} '{marker.arg}' is documented here, but the "
+                                      f"catalog says it is on {home}", fix, error=True))
         return notes
 
     def undocumented(self) -> list[Endpoint]:
         """Endpoints with no marker anywhere, in catalog order."""
-        return [e for e in self.catalog.endpoints if e.id not in self.documented]
+        return [e for e in self.catalog.endpoints if ("endpoint", e.id) not in self.documented]
+
+    def undocumented_entities(self) -> list:
+        return [e for e in self.catalog.entities.values() if ("entity", e.name) not in self.documented]
 
 
 def _failure(err: Exception) -> str:
@@ -286,4 +305,7 @@ def check_site(pipeline: PagePipeline, pages, docs_base: str, undocumented: bool
         report.warnings += [Problem(pipeline.catalog.source, e.line, 3, f"endpoint '{e.id}' is documented nowhere",
                                     f"add <!-- endpoint {e.id} --> to {docs_base}/{e.page}")
                             for e in checker.undocumented()]
+        report.warnings += [Problem(e.file, e.line, 3, f"entity '{e.name}' is documented nowhere",
+                                    f"add <!-- entity {e.name} --> to {docs_base}/{e.page}")
+                            for e in checker.undocumented_entities()]
     return report

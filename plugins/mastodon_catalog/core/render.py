@@ -5,6 +5,7 @@ checks and rewrites every link. Links are relative to the page being rendered.""
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from .examples import ENTITY_NAME_RE, example, referenced
 from .model import PERMISSIONS, Alternative, Catalog, Endpoint, scope_anchor
 from .versions import format_version
 
@@ -83,6 +85,9 @@ class Links:
     def endpoint(self, endpoint: Endpoint) -> str:
         return self.to(endpoint.page, endpoint.anchor)
 
+    def entity(self, entity) -> str:
+        return self.to(entity.page, entity.anchor)
+
     def try_it(self, endpoint: Endpoint) -> str:
         """The explorer's console with this endpoint selected, or "" without an explorer."""
         return f"{self.to(self.explorer_page)}?endpoint={endpoint.id}" if self.explorer_page else ""
@@ -149,8 +154,56 @@ class Renderer:
         links = self.links(page)
         return self.env.get_template(template).render(
             catalog=self.catalog, links=links, label=lambda alts, permission="": oauth_label(alts, links, permission),
-            **context
+            typed=lambda text: self.linked(text, links), **context
         )
+
+    def linked(self, text: str, links: Links) -> Markup:
+        """Free text (a 'returns' line, an attribute's type) as inline Markdown, with each
+        entity it names, outside code spans, linked to that entity's section."""
+        entities = self.catalog.entities
+        shown = md_inline(text)
+        if not entities:
+            return shown
+
+        def link(match: re.Match) -> str:
+            name = match.group(1)
+            return f"[{name}]({links.entity(entities[name])})" if name in entities else name
+
+        parts, last = [], 0
+        for span in _CODE_SPAN.finditer(shown):
+            parts += [ENTITY_NAME_RE.sub(link, shown[last:span.start()]), span.group(0)]
+            last = span.end()
+        parts.append(ENTITY_NAME_RE.sub(link, shown[last:]))
+        return Markup("".join(parts))
+
+    def entity(self, entity, page: str, level: int = 2) -> str:
+        entities = self.catalog.entities
+        returned_by = [e for e in self.catalog.endpoints if entity.name in referenced(e.returns, entities)]
+        return self._render("entity.md.jinja", page, entity=entity, level=level, returned_by=returned_by,
+                            attributes=entity.attributes, anchors=self.attribute_anchors(entity),
+                            parent=entities.get(entity.extends) if entity.extends else None,
+                            example=json.dumps(example(entity, entities), indent=2, ensure_ascii=False))
+
+    def attribute_anchors(self, entity) -> dict[str, str]:
+        """Each attribute's HTML id: its own anchor, else its name, else (when a section of
+        the page or an attribute of an entity before it has that id) the entity's anchor and
+        the name."""
+        on_page = [e for e in self.catalog.entities.values() if e.page == entity.page]
+        taken: set[str] = {e.anchor for e in on_page}  # section ids come first
+        for other in on_page:
+            anchors = {}
+            for a in other.attributes:
+                name = re.sub(r"[^A-Za-z0-9_-]", "-", a.name)  # "@1x", "posting:default:language"
+                anchor = a.anchor or (name if name not in taken else f"{other.anchor.lower()}-{name}")
+                anchors[a.name] = anchor
+            if other is entity:
+                return anchors
+            taken |= set(anchors.values())
+        return {a.name: a.anchor or re.sub(r"[^A-Za-z0-9_-]", "-", a.name) for a in entity.attributes}
+
+    def entity_index(self, page: str) -> str:
+        entities = sorted(self.catalog.entities.values(), key=lambda e: e.name.lower())
+        return self._render("entities.md.jinja", page, entities=entities)
 
     def endpoint(self, endpoint: Endpoint, page: str, level: int = 2) -> str:
         return self._render("endpoint.md.jinja", page, endpoint=endpoint, level=level)

@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict
 from sys import intern
 
-from .model import Alternative, Catalog, Change, Endpoint, Parameter, Scope, freeze
+from .model import Alternative, Attribute, Catalog, Change, Endpoint, Entity, Parameter, Scope, freeze
 
 
 def dump(catalog: Catalog) -> str:
@@ -44,5 +44,23 @@ def load(text: str) -> Catalog | None:
             for e in data["endpoints"]
         ]
         return Catalog(scopes, endpoints, data["source"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def dump_entities(entities: dict[str, Entity]) -> str:
+    return json.dumps([asdict(e) for e in entities.values()], allow_nan=False)
+
+
+def load_entities(text: str) -> dict[str, Entity] | None:
+    """The entities, or None when the text is not a snapshot this code wrote."""
+    def history(rows):
+        return tuple(Change(tuple(c["version"]), intern(c["change"]), c["note"]) for c in rows)
+
+    try:
+        return {e["name"]: Entity(**{**e, "history": history(e["history"]), "attributes": tuple(
+            Attribute(**{**a, "history": history(a["history"]), "enum": tuple(a["enum"]),
+                         "example": freeze(a["example"])}) for a in e["attributes"])})
+                for e in json.loads(text)}
     except (ValueError, KeyError, TypeError):
         return None

@@ -19,6 +19,7 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
 from ..core import CatalogError, Problem, load_catalog
+from ..core.entities import entity_files, load_entities
 from ..core.pages import PagePipeline, SiteChecker, SiteReport, check_site, without_front_matter
 from ..core.render import Renderer
 
@@ -32,6 +33,8 @@ class CatalogExtension(Extension):
     def __init__(self, **kwargs):
         self.config = {
             "catalog": ["data/endpoints.yaml", "Path of the catalog, from the project folder"],
+            "entities_dir": ["", "Folder of the entities (one YAML file per page), by default entities/ beside "
+                                 "the catalog; none when absent"],
             "docs_dir": ["docs", "The docs folder (a Zensical build takes its own)"],
             "templates_dir": ["", "Folder with template overrides (endpoint.md.jinja, ...)"],
             "tokens_page": ["api/oauth-tokens.md", "The token-types page, relative to the docs folder"],
@@ -71,10 +74,12 @@ class Host:
                 else self.docs_base
         self.strict = bool(config.get("strict", get("strict")))
         self.page = getattr(getattr(context, "page", None), "path", None) or get("page") or None
-        self.options = {key: get(key) for key in ("catalog", "templates_dir", "tokens_page", "scopes_page",
+        self.options = {key: get(key) for key in ("catalog", "entities_dir", "templates_dir", "tokens_page", "scopes_page",
                                                   "explorer_page", "checks_undocumented")}
 
     def path(self, option: str) -> Path:
+        if option == "entities_dir" and not self.options[option]:
+            return self.path("catalog").parent / "entities"
         return self.root / self.options[option]
 
     def sources(self):
@@ -90,6 +95,8 @@ class Host:
             if templates else ()
         pages = tuple((p.as_posix(), p.stat().st_mtime_ns) for p in sorted(self.docs.rglob("*.md"))) \
             if self.docs.is_dir() else ()
+        pages += tuple((p.as_posix(), p.stat().st_mtime_ns) for p in entity_files(self.path("entities_dir"))) \
+            if self.path("entities_dir").is_dir() else ()
         return (str(catalog), stamp, str(self.docs), tuple(sorted(self.options.items())), template_stamps, pages)
 
 
@@ -100,6 +107,10 @@ def site_for(host: Host) -> tuple[PagePipeline, SiteChecker, SiteReport | None]:
     if key not in _SITES:
         pages = frozenset(p for p, _, _ in host.sources()) if host.docs.is_dir() else None
         catalog = load_catalog(host.path("catalog"), host.options["catalog"], pages=pages)
+        if host.path("entities_dir").is_dir():
+            folder = host.path("entities_dir")
+            catalog.entities = load_entities(folder, host.options["entities_dir"] or str(Path(
+                host.options["catalog"]).parent / "entities"))
         templates = [host.path("templates_dir")] if host.options["templates_dir"] else []
         renderer = Renderer(catalog, templates, host.options["tokens_page"], host.options["scopes_page"],
                             host.options["explorer_page"])

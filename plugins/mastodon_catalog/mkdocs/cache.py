@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..core import Catalog, parse_catalog, snapshot
+from ..core.entities import entity_files, page_of, parse_entities
 from ..core.loader import decode
 from ..core.render import TEMPLATES
 
@@ -131,6 +132,20 @@ class BuildCaches:
         loaded = self.disk.catalog(data, display, pages), data
         self._catalog = (key, loaded)
         return loaded
+
+    def entities(self, folder: Path, display: str) -> tuple[dict, bytes]:
+        """The validated entities of a folder (none when it does not exist), and the bytes
+        they come from. Raises CatalogError on any mistake in them."""
+        files = [(f"{display}/{p.name}", p.read_bytes(), page_of(p)) for p in entity_files(folder)] \
+            if folder.is_dir() else []
+        data = b"\0".join(name.encode() + b"\0" + body for name, body, _ in files)
+        key = DiskCache.key(b"entities", data)
+        cached = self.disk.get_text("entities", key)
+        entities = snapshot.load_entities(cached) if cached else None
+        if entities is None:
+            entities = parse_entities((name, decode(body, name), page) for name, body, page in files)
+            self.disk.put("entities", key, snapshot.dump_entities(entities).encode("utf-8"))
+        return entities, data
 
     def fragments(self, catalog: bytes, options: dict, templates: str) -> dict:
         """Rendered markers from an earlier build with the same catalog, templates and options."""

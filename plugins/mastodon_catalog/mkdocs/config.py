@@ -5,6 +5,7 @@ from mkdocs.config.config_options import Choice, File, Optional, Type
 class CatalogConfig(Config):
     enabled = Type(bool, default=True)
     catalog_file = File(exists=True, default="data/endpoints.yaml")
+    entities_dir = Type(str, default="data/entities")  # one YAML file per entity page; none when absent
     templates_dir = Optional(Type(str))
     tokens_page = Type(str, default="api/oauth-tokens.md")
     scopes_page = Type(str, default="api/oauth-scopes.md")

@@ -57,17 +57,20 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         display = os.path.relpath(path.resolve(), base)
         try:
             self.catalog, self.catalog_bytes = self.caches.catalog(path, display, pages)
+            entities, entity_bytes = self.caches.entities(base / self.config.entities_dir, self.config.entities_dir)
         except CatalogError as err:
             raise PluginError(str(err)) from err
         except Exception as err:  # a bug of ours must still name the file, without a traceback
             raise PluginError(f"Error reading catalog '{display}':\n{err}") from err
+        self.catalog.entities = entities
         self.docs_base, self.strict = os.path.relpath(config.docs_dir, base), config.strict
         templates = str(base / self.config.templates_dir) if self.config.templates_dir else ""
         explorer = self.config.explorer_page
         options = dict(tokens_page=self.config.tokens_page, scopes_page=self.config.scopes_page,
                        explorer_page=explorer if (docs / explorer).is_file() else "")
         renderer = Renderer(self.catalog, [templates] if templates else [], **options)
-        fragments = self.caches.fragments(self.catalog_bytes, {"templates_dir": templates, **options}, templates)
+        fragments = self.caches.fragments(self.catalog_bytes + entity_bytes, {"templates_dir": templates, **options},
+                                          templates)
         self.pipeline = PagePipeline(self.catalog, renderer, fragments)
         self.pages: dict[str, tuple[str, PageResult]] = {}
         # The plugin expands the pages itself: the extension (listed for hosts without MkDocs
@@ -135,5 +138,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def on_serve(self, server, *, config, builder):
         if self.config.enabled:
             server.watch(self.config.catalog_file)
+            if Path(self.config.entities_dir).is_dir():
+                server.watch(self.config.entities_dir)
             server.builder = GuardedBuilder(server.builder, config.site_dir)
         return server
