@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from mastodon_catalog.core import CatalogError
+from mastodon_catalog.core import CatalogError, load_catalog
 from mastodon_catalog.core.entities import load_entities, parse_entities
 from mastodon_catalog.core.fields import entities_json_schema, schema_text
 
@@ -152,3 +152,41 @@ def test_the_real_entities_load_and_match_the_schema():
         if not path.name.endswith(".differences.yaml"):
             jsonschema.validate(yaml.safe_load(path.read_text()), entities_json_schema())
     assert all(e.page == f"entities/{Path(e.file).stem}.md" for e in entities.values())
+
+
+def golden_pipeline():
+    from mastodon_catalog.core.pages import PagePipeline
+    from mastodon_catalog.core.render import Renderer
+
+    golden = ROOT / "tests" / "golden"
+    catalog = load_catalog(golden / "catalog.yaml")
+    catalog.entities = load_entities(golden / "entities")
+    return PagePipeline(catalog, Renderer(catalog))
+
+
+@pytest.mark.parametrize("marker, message", [
+    ("<!-- entity Tga -->", "marker names unknown entity 'Tga' (did you mean 'Tag'?)"),
+    ("<!-- entity -->", "entity marker needs exactly one entity name (write <!-- entity Account -->)"),
+    ("<!-- entities all -->", "the entities marker takes no arguments (write <!-- entities -->)"),
+])
+def test_entity_marker_mistakes(marker, message):
+    result = golden_pipeline().page("entities/Shapes.md", f"# Shapes\n\n{marker}\n")
+    assert [(n.line, n.message + f" ({n.fix})", n.error) for n in result.notes] == [(3, message, True)]
+
+
+def test_entities_documented_twice_elsewhere_or_nowhere():
+    from mastodon_catalog.core.pages import check_site
+
+    pages = [("entities/Shapes.md", "<!-- entity Tag -->\n<!-- entity Tag -->\n", 1),
+             ("entities/Other.md", "\n<!-- entity Tag::Day -->\n", 1),
+             ("shapes.md", "".join(f"<!-- endpoint shapes/{s} -->\n" for s in
+                                   ("public", "app", "app_scoped", "user_alternatives", "public_or_user", "admin")), 1)]
+    report = check_site(golden_pipeline(), pages, "content")
+    assert [str(p) for p in report.errors] == [
+        "content/entities/Other.md:2:1: entity 'Tag::Day' is documented here, but the catalog says it is on "
+        "entities/Shapes.md (move the marker there, or the entity into data/entities/Other.yaml)",
+        "content/entities/Shapes.md:2:1: entity 'Tag' is documented twice (first at entities/Shapes.md:1) "
+        "(keep one marker)"]
+    assert [str(p) for p in report.warnings] == [
+        "data/entities/Shapes.yaml:47:3: entity 'FeaturedTag' is documented nowhere "
+        "(add <!-- entity FeaturedTag --> to content/entities/Shapes.md)"]
