@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from .examples import ENTITY_NAME_RE, example, referenced
 from .model import PERMISSIONS, Alternative, Catalog, Endpoint, scope_anchor
+from .responses import errors
 from .versions import format_version
 
 TOKEN_NAMES = {"public": "Public", "app": "App token", "user": "User token"}
@@ -206,7 +207,9 @@ class Renderer:
         return self._render("entities.md.jinja", page, entities=entities)
 
     def endpoint(self, endpoint: Endpoint, page: str, level: int = 2) -> str:
-        return self._render("endpoint.md.jinja", page, endpoint=endpoint, level=level)
+        return self._render("endpoint.md.jinja", page, endpoint=endpoint, level=level, errors=errors(endpoint),
+                            error_link=self.linked("Error", self.links(page)) if "Error" in self.catalog.entities
+                            else "Error", json=lambda body: json.dumps(body, ensure_ascii=False))
 
     def listing(self, endpoints: list[Endpoint], page: str, token: str | None = None, scope: str | None = None) -> str:
         return self._render("listing.md.jinja", page, endpoints=endpoints, token=token, scope=scope)
