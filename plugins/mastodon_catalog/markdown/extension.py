@@ -67,11 +67,8 @@ class Host:
         get = extension.getConfig
         self.zensical = context is not None and hasattr(context, "page")
         self.root = Path(config.get("root_dir") or ".")
-        self.docs = self.root / (config.get("docs_dir") or get("docs_dir"))
-        self.docs_base = str(config.get("docs_dir") or get("docs_dir"))
-        if Path(self.docs_base).is_absolute():
-            self.docs_base = str(Path(self.docs_base).relative_to(self.root)) if self.docs.is_relative_to(self.root) \
-                else self.docs_base
+        self.docs = self.root / (config.get("docs_dir") or get("docs_dir"))  # Zensical's is absolute
+        self.docs_base = (self.docs.relative_to(self.root) if self.docs.is_relative_to(self.root) else self.docs).as_posix()
         self.strict = bool(config.get("strict", get("strict")))
         self.page = getattr(getattr(context, "page", None), "path", None) or get("page") or None
         self.options = {key: get(key) for key in ("catalog", "entities_dir", "templates_dir", "tokens_page", "scopes_page",
