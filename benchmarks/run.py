@@ -46,12 +46,13 @@ def expanded_copy(work: Path) -> Path:
     from mastodon_catalog.core.entities import load_entities
     from mastodon_catalog.core.pages import PagePipeline
     from mastodon_catalog.core.render import Renderer
+    from mastodon_catalog.core.returns import attach
 
     plain = work / "plain"
     shutil.copytree(ROOT / "content", plain / "content")
     shutil.copytree(ROOT / "overrides", plain / "overrides")
     catalog = load_catalog(ROOT / "data" / "endpoints.yaml")
-    catalog.entities = load_entities(ROOT / "data" / "entities")
+    attach(catalog, load_entities(ROOT / "data" / "entities"))
     pipeline = PagePipeline(catalog, Renderer(catalog, explorer_page="explorer.md"))
     for page in (plain / "content").rglob("*.md"):
         src = page.relative_to(plain / "content").as_posix()

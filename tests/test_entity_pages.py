@@ -12,7 +12,6 @@ import yaml
 from conftest import ROOT
 from mastodon_catalog.core import load_catalog, snapshot
 from mastodon_catalog.core.entities import load_entities
-from mastodon_catalog.core.examples import referenced
 from mastodon_catalog.core.schemas import entity_schemas, schema_name
 
 UPSTREAM = ROOT.parent / "shared" / "reference" / "mastodon-docs" / "entities"
@@ -72,18 +71,29 @@ def test_an_example_that_breaks_its_schema_is_caught():
         jsonschema.validate({"id": 5}, {"$defs": defs, "$ref": "#/$defs/Account"})
 
 
-def test_returns_that_name_an_entity_link_to_its_section(real_site):
-    linked = 0
+BODY_WORDS = {"empty": "An empty object, {}", "none": "No body", "null": "null", "text": "Plain text",
+              "html": "An HTML page", "redirect": "A redirect", "events": "Events:"}
+
+
+def test_every_returns_line_links_its_entities_or_says_what_comes_back(real_site):
+    linked = said = 0
     for endpoint in CATALOG.endpoints:
-        names = referenced(endpoint.returns, ENTITIES)
-        if not names:
-            continue
         returns = real_site.page(endpoint.page).select_one(f'[data-endpoint="{endpoint.id}"] .mc-returns')
-        entity = ENTITIES[names[0]]
-        anchor = f"/{entity.page.removesuffix('.md')}/#{entity.anchor}"
-        assert any(a["href"].endswith(anchor) for a in returns.find_all("a")), (endpoint.id, anchor)
-        linked += 1
-    assert linked >= 200
+        hrefs = [a["href"] for a in returns.find_all("a")]
+        for answer in endpoint.answers:
+            if answer.entity:
+                entity = ENTITIES[answer.entity]
+                anchor = f"/{entity.page.removesuffix('.md')}/#{entity.anchor}"
+                assert any(h.endswith(anchor) for h in hrefs), (endpoint.id, anchor)
+                linked += 1
+            elif answer.kind != "json":
+                assert BODY_WORDS[answer.kind] in returns.get_text(), endpoint.id
+                said += 1
+            if answer.type.startswith("array of"):
+                assert "Array of" in returns.get_text(), endpoint.id
+            if answer.status != 200:
+                assert f"(HTTP {answer.status})" in returns.get_text(), endpoint.id
+    assert linked >= 230 and said >= 50
 
 
 def test_entity_pages_list_the_endpoints_that_return_them(real_site):

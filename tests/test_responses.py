@@ -1,5 +1,6 @@
-"""The error answers on each endpoint block: Error bodies by the entity's schema, and the
-same answers the sandbox instance really gives for the cases it implements."""
+"""The answers on each endpoint block: its successes as the catalog's `returns` says, Error
+bodies by the entity's schema, and the same answers the sandbox instance really gives for
+the cases it implements."""
 
 import json
 
@@ -23,14 +24,28 @@ def test_every_documented_error_body_is_an_error_entity(real_site):
     validator = jsonschema.Draft202012Validator({"$defs": entity_schemas(ENTITIES), "$ref": "#/$defs/Error"})
     tables = 0
     for endpoint in CATALOG.endpoints:
-        block = real_site.page(endpoint.page).select_one(f'[data-endpoint="{endpoint.id}"] .mc-errors')
+        block = real_site.page(endpoint.page).select_one(f'[data-endpoint="{endpoint.id}"] .mc-responses')
         rows = [[td.get_text() for td in tr.find_all("td")] for tr in block.select("tbody tr")]
-        assert [int(status) for status, _, _ in rows] == [a.status for a in errors(endpoint)], endpoint.id
-        for _, _, body in rows:
+        failures = rows[len(endpoint.answers):]
+        assert [int(status) for status, _, _ in failures] == [a.status for a in errors(endpoint)], endpoint.id
+        for _, _, body in failures:
             validator.validate(json.loads(body))
-        assert block.select_one("a")["href"].endswith("/entities/Error/#Error")
+        assert block.select_one("p a")["href"].endswith("/entities/Error/#Error")
         tables += 1
     assert tables == len(CATALOG.endpoints)
+
+
+def test_success_rows_come_first_with_their_status_and_body(real_site):
+    block = real_site.page("methods/media.md").select_one('[data-endpoint="media/get"] .mc-responses')
+    rows = [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in block.select("tbody tr")][:2]
+    assert rows == [["200", "Success.", "MediaAttachment"],
+                    ["206", "When the file is still being processed (its url is null).", "MediaAttachment"]]
+    assert block.select_one("tbody a")["href"].endswith("/entities/MediaAttachment/#MediaAttachment")
+
+
+def test_a_removed_endpoint_answers_404_on_newer_servers():
+    answer = next(a for a in errors(CATALOG.by_id["proofs/get"]) if a.status == 404)
+    assert "3.5.0 or later" in answer.when and answer.body == {"error": "Not Found"}
 
 
 @pytest.mark.parametrize("endpoint_id, expected", [

@@ -53,7 +53,3 @@ def example(entity: Entity, entities: dict[str, Entity], depth: int = 0) -> dict
             out[a.name] = value_of(a.type, entities, depth)
     return out
 
-
-def referenced(text: str, entities: dict[str, Entity]) -> list[str]:
-    """The entity names a free-text 'returns' mentions, in order."""
-    return [name for name in ENTITY_NAME_RE.findall(text) if name in entities]

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 from .model import PERMISSIONS, Catalog, Endpoint, Parameter, thaw
+from .returns import describe
 from .versions import format_version
 
 PageUrl = Callable[[str], str]  # page path under the docs folder -> URL of the built page
@@ -45,7 +46,10 @@ def catalog_json(catalog: Catalog, page_url: PageUrl) -> dict:
         "endpoints": [
             {
                 "id": e.id, "method": e.method, "path": e.path, "title": e.title, "summary": e.summary,
-                "returns": e.returns, "streaming": e.streaming, "url": f"{page_url(e.page)}#{e.anchor}",
+                "returns": e.returns,
+                "answers": [{"status": a.status, "body": a.kind, "type": a.type or None, "keyed_by": a.key or None,
+                             "events": list(a.events) or None, "when": a.when or None} for a in e.answers],
+                "streaming": e.streaming, "url": f"{page_url(e.page)}#{e.anchor}",
                 "permission": {"flag": e.permission, "name": PERMISSIONS[e.permission]} if e.permission else None,
                 "undocumented_upstream": e.undocumented,
                 "added": _v(e.added), "deprecated": _v(e.deprecated), "removed": _v(e.removed),
@@ -105,6 +109,14 @@ ERROR_TEXTS = {
 }
 
 
+def successes(endpoint: Endpoint) -> dict:
+    """The success responses by status; each description says what comes back."""
+    out: dict[str, list[str]] = {}
+    for answer in endpoint.answers:
+        out.setdefault(str(answer.status), []).append(describe(answer))
+    return {status: {"description": "; or ".join(texts) + "."} for status, texts in out.items()}
+
+
 def _operation(endpoint: Endpoint, tag: str, page_url: PageUrl, site_url: str) -> dict:
     op: dict = {
         "operationId": operation_id(endpoint), "tags": [tag], "summary": endpoint.title,
@@ -113,7 +125,7 @@ def _operation(endpoint: Endpoint, tag: str, page_url: PageUrl, site_url: str) -
             for alt in endpoint.oauth if alt.when),
         "externalDocs": {"url": site_url.rstrip("/") + "/" + f"{page_url(endpoint.page)}#{endpoint.anchor}".lstrip("/")},
         "security": security(endpoint),
-        "responses": {"200": {"description": f"Returns {endpoint.returns}."},
+        "responses": {**successes(endpoint),
                       **{status: {"$ref": f"#/components/responses/{name}"} for status, name in ERRORS}},
         "x-mastodon-history": [{"version": c.version_text, "change": c.change, **({"note": c.note} if c.note else {})}
                                for c in endpoint.history],

@@ -223,8 +223,10 @@ ENDPOINT = Record("endpoint", "an endpoint", "One endpoint, documented on exactl
           example="get"),
     Field("title", TEXT, True, "The heading, e.g. 'Block account'.", example="Get account"),
     Field("summary", TEXT, True, "One line in our own words.", example="One account."),
-    Field("returns", TEXT, True, "The entity returned, e.g. Account, 'Array of Status', 'Empty object'.",
-          example="Account"),
+    Field("returns", TEXT, True, "What a success answers: an entity (Account), 'Array of Status', 'Hash of Marker "
+          "keyed by timeline', 'Empty object', 'No body', 'Null', 'Plain text', 'HTML page', 'Redirect' or "
+          "'Events: update, delete'; answers joined by ' | ', each with an optional leading status and trailing "
+          "'when ...'. Entities named must be defined in the entities folder.", example="Account"),
     Field("oauth", LIST, True, "The ways to be allowed to call it; any one is enough.", of="alternative",
           min_items=1, default=()),
     Field("history", LIST, True, "Its versions: one 'added' entry first, then changes in version order.",

@@ -28,6 +28,8 @@ from .located import LList, LMap, Loc, TooLarge, position, read_located
 from .model import (
     EXTRA_FIELDS, PLACEHOLDER_RE, Alternative, Catalog, Change, Endpoint, Parameter, Scope, freeze, thaw,
 )
+from .returns import ReturnsError
+from .returns import parse as parse_returns
 from .versions import Version, format_version, parse_version, version_fix
 
 # Where each field belongs, for a field written at the wrong level, in the order of advice.
@@ -606,13 +608,19 @@ class _Reader:
             else:
                 self.anchors[page, anchor] = (eid or "?", m.val_loc["anchor"])
         self.permission(m, v["permission"], what, oauth)
+        if v["returns"]:
+            try:
+                parse_returns(v["returns"])
+            except ReturnsError as err:
+                self.add(m.val_loc["returns"], f"'returns' of {what}: {err.message}", err.fix)
         required = [v[f.name] for f in ENDPOINT.fields if f.required and f.name not in ENDPOINT_OWN]
         if self.problems or not all([*required, path, history, oauth]):
             return  # nothing is built once anything is wrong
         extra = {name: v[name] for name in EXTRA_FIELDS if name in m}
         self.endpoints.append(Endpoint(
             **{name: value for name, value in v.items() if name not in EXTRA_FIELDS},
-            path=path, oauth=oauth, history=history, params=params, line=item_loc[0], extra=extra or None))
+            path=path, oauth=oauth, history=history, params=params, line=item_loc[0], extra=extra or None,
+            returns_at=m.val_loc["returns"]))
 
     def read_endpoints(self, node, loc: Loc) -> None:
         if self.top_list(node, loc, ENDPOINT, "id"):

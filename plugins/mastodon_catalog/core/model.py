@@ -15,6 +15,8 @@ from typing import Any, Iterable
 from .fields import (  # noqa: F401
     CHANGE_KINDS, ENDPOINT, METHODS, PARAM_LOCATIONS, PARAM_TYPES, PERMISSIONS, TOKEN_KINDS,
 )
+from .returns import Success
+from .returns import parse as parse_returns
 from .versions import Version, format_version
 
 PLACEHOLDER_RE = re.compile(r":([A-Za-z_][A-Za-z0-9_]*)")
@@ -94,6 +96,7 @@ class Endpoint:
     line: int = 0  # where the entry starts in the catalog, for later site-wide messages
     permission: str = ""  # the role permission a user token's account needs (admin endpoints)
     undocumented: bool = False  # routed by Mastodon, absent from upstream's documentation
+    returns_at: tuple[int, int] | None = field(default=None, compare=False)  # where 'returns' is, for later checks
     # Fields of the endpoint spec (fields.ENDPOINT) that have no attribute above, as plain
     # data ({name: value}, lists as tuples), read as attributes: endpoint.rate_limit. A new
     # field needs no change here; give it an attribute once code computes with it.
@@ -109,6 +112,11 @@ class Endpoint:
     def extras(self) -> dict[str, Any]:
         """Every field kept in `extra`, with its default when the catalog does not set it."""
         return {name: getattr(self, name) for name in EXTRA_FIELDS}
+
+    @property
+    def answers(self) -> tuple[Success, ...]:
+        """Its successful answers, read from `returns` (checked when the catalog was loaded)."""
+        return parse_returns(self.returns)
 
     @property
     def signature(self) -> str:

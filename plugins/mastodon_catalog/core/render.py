@@ -15,11 +15,13 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from .examples import ENTITY_NAME_RE, example, referenced
+from .examples import ENTITY_NAME_RE, example
 from .model import PERMISSIONS, Alternative, Catalog, Endpoint, scope_anchor
 from .responses import errors
+from .returns import PLAIN, Success, type_name
 from .versions import format_version
 
+CODED = {"empty": "An empty object, `{}`", "null": "`null`"}  # answers whose JSON is shown as code
 TOKEN_NAMES = {"public": "Public", "app": "App token", "user": "User token"}
 TOKEN_ANCHORS = {"public": "public", "app": "app-token", "user": "user-token"}
 ROLES_ANCHOR = "roles"  # the token-types page's section on role permissions
@@ -177,9 +179,30 @@ class Renderer:
         parts.append(ENTITY_NAME_RE.sub(link, shown[last:]))
         return Markup("".join(parts))
 
+    def body(self, answer: Success, links: Links) -> Markup:
+        """What a successful answer carries, as inline Markdown: 'Array of [Status](...)'."""
+        if answer.kind == "json":
+            text = self.linked(type_name(answer.type), links)
+            return Markup(f"{text} keyed by {md_inline(answer.key)}") if answer.key else text
+        if answer.kind == "events":
+            return Markup("Events: " + ", ".join(md_code(name) for name in answer.events))
+        return Markup(CODED.get(answer.kind, PLAIN[answer.kind]))
+
+    def returns(self, endpoint: Endpoint, links: Links) -> Markup:
+        """The 'Returns' line: each successful answer, its status when not 200, its condition."""
+        parts = []
+        for answer in endpoint.answers:
+            text = self.body(answer, links)
+            if answer.status != 200:
+                text += f" (HTTP {answer.status})"
+            if answer.when:
+                text += f" {md_inline(answer.when) if answer.when == 'otherwise' else 'when ' + md_inline(answer.when)}"
+            parts.append(text)
+        return Markup(", or ".join(parts))
+
     def entity(self, entity, page: str, level: int = 2) -> str:
         entities = self.catalog.entities
-        returned_by = [e for e in self.catalog.endpoints if entity.name in referenced(e.returns, entities)]
+        returned_by = [e for e in self.catalog.endpoints if any(a.entity == entity.name for a in e.answers)]
         return self._render("entity.md.jinja", page, entity=entity, level=level, returned_by=returned_by,
                             attributes=entity.attributes, anchors=self.attribute_anchors(entity),
                             parent=entities.get(entity.extends) if entity.extends else None,
@@ -207,8 +230,10 @@ class Renderer:
         return self._render("entities.md.jinja", page, entities=entities)
 
     def endpoint(self, endpoint: Endpoint, page: str, level: int = 2) -> str:
+        links = self.links(page)
         return self._render("endpoint.md.jinja", page, endpoint=endpoint, level=level, errors=errors(endpoint),
-                            error_link=self.linked("Error", self.links(page)) if "Error" in self.catalog.entities
+                            returns=self.returns(endpoint, links), body=lambda answer: self.body(answer, links),
+                            error_link=self.linked("Error", links) if "Error" in self.catalog.entities
                             else "Error", json=lambda body: json.dumps(body, ensure_ascii=False))
 
     def listing(self, endpoints: list[Endpoint], page: str, token: str | None = None, scope: str | None = None) -> str:

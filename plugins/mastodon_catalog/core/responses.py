@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import Endpoint
+from .versions import format_version
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,10 @@ def errors(endpoint: Endpoint) -> list[Answer]:
                           error("This method requires an authenticated user")))
     if ":" in endpoint.path:
         out.append(Answer(404, "Nothing with that id, or nothing this token may see.", error("Record not found")))
+    if endpoint.removed:  # the route is gone: Rails' catch-all answers, never 410 (api/ has no `gone`)
+        out.append(Answer(404, f"The server runs {format_version(endpoint.removed)} or later, which no longer has "
+                          "this endpoint (a request that does not accept JSON gets an HTML page).",
+                          error("Not Found")))
     form = [p for p in endpoint.params if p.location == "form"]
     if form and endpoint.method != "GET":
         required = next((p.name.split("[")[0] for p in form if p.required), None)

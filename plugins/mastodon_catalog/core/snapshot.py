@@ -40,7 +40,8 @@ def load(text: str) -> Catalog | None:
                                                      "type": intern(p["type"]), "enum": tuple(p["enum"]),
                                                      "added": version(p["added"])})
                                         for p in e["params"]),
-                        "extra": freeze(e["extra"]) if e["extra"] else None})
+                        "extra": freeze(e["extra"]) if e["extra"] else None,
+                        "returns_at": tuple(e["returns_at"]) if e["returns_at"] else None})
             for e in data["endpoints"]
         ]
         return Catalog(scopes, endpoints, data["source"])

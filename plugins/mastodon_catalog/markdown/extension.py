@@ -22,6 +22,7 @@ from ..core import CatalogError, Problem, load_catalog
 from ..core.entities import entity_files, load_entities
 from ..core.pages import PagePipeline, SiteChecker, SiteReport, check_site, without_front_matter
 from ..core.render import Renderer
+from ..core.returns import attach
 
 log = logging.getLogger("mkdocs.plugins.mastodon_catalog")
 # The rendered headers use attr_list (heading ids, classes), md_in_html and tables.
@@ -106,8 +107,8 @@ def site_for(host: Host) -> tuple[PagePipeline, SiteChecker, SiteReport | None]:
         catalog = load_catalog(host.path("catalog"), host.options["catalog"], pages=pages)
         if host.path("entities_dir").is_dir():
             folder = host.path("entities_dir")
-            catalog.entities = load_entities(folder, host.options["entities_dir"] or str(Path(
-                host.options["catalog"]).parent / "entities"))
+            attach(catalog, load_entities(folder, host.options["entities_dir"] or str(Path(
+                host.options["catalog"]).parent / "entities")))
         templates = [host.path("templates_dir")] if host.options["templates_dir"] else []
         renderer = Renderer(catalog, templates, host.options["tokens_page"], host.options["scopes_page"],
                             host.options["explorer_page"])

@@ -16,6 +16,7 @@ from ..core import CatalogError, Problem
 from ..core.export import catalog_json, openapi
 from ..core.pages import PagePipeline, PageResult, check_site
 from ..core.render import Renderer
+from ..core.returns import attach
 from ..markdown.extension import NEEDED_EXTENSIONS
 from ..outputs import dumps
 from .cache import BuildCaches
@@ -62,7 +63,10 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             raise PluginError(str(err)) from err
         except Exception as err:  # a bug of ours must still name the file, without a traceback
             raise PluginError(f"Error reading catalog '{display}':\n{err}") from err
-        self.catalog.entities = entities
+        try:
+            attach(self.catalog, entities)
+        except CatalogError as err:
+            raise PluginError(str(err)) from err
         self.docs_base, self.strict = os.path.relpath(config.docs_dir, base), config.strict
         templates = str(base / self.config.templates_dir) if self.config.templates_dir else ""
         explorer = self.config.explorer_page
