@@ -22,7 +22,8 @@ def violations(page) -> list:
 
 
 @pytest.mark.parametrize("path", ["", "api/oauth-tokens/", "api/oauth-scopes/", "methods/accounts/",
-                                  "methods/admin/reports/", "client/authorized/"])
+                                  "methods/admin/reports/", "client/authorized/", "api/endpoints/",
+                                  "entities/Status/"])
 def test_reading_pages(chromium, site, path):  # noqa: F811
     page = chromium.new_page()
     page.goto(site.url + path)

@@ -71,7 +71,10 @@ def test_listing_markers():
     scoped = render("<!-- endpoints scope=follow -->\n", page="api/oauth-scopes.md")
     assert [a.get_text() for a in scoped.select("li > a:first-child")] == ["POST /api/v1/accounts/:id/block"]
     everything = render("<!-- endpoints all -->\n", page="index.md")
-    assert len(everything.select("li")) == 5
+    assert len(everything.select(".mc-sortable tbody tr")) == 5
+    assert [h.get_text() for h in everything.select("h2")] == ["Apps", "Accounts"]  # the pages' own headings
+    assert [td.get_text() for td in everything.select("tbody tr")[0].find_all("td")] == [
+        "GET", "/api/v1/apps/verify_credentials", "App token", "Application"]
 
 
 def test_scopes_marker_renders_the_table_and_a_section_per_scope():

@@ -220,3 +220,31 @@ def test_an_empty_enum():
 
 def test_a_bare_number_is_text_where_prose_is_expected():
     assert parse_catalog(change("title: Get account\n", "title: 2024\n")).by_id["accounts/get"].title == "2024"
+
+
+@pytest.mark.parametrize("aliases, message", [
+    ("[/api/v1/people/:account_id]", "data/endpoints.yaml:16:15: alias '/api/v1/people/:account_id' of endpoint "
+     "'accounts/get' does not have the placeholders of its path '/api/v1/accounts/:id' (give it the same ':name' "
+     "placeholders, or document it as an endpoint of its own)"),
+    ("[/api/v1/accounts/verify_credentials]", "data/endpoints.yaml:16:15: alias '/api/v1/accounts/verify_credentials' "
+     "of endpoint 'accounts/get' does not have the placeholders"),
+    ("[/api/v1/accounts/:id]", "data/endpoints.yaml:16:15: alias '/api/v1/accounts/:id' of endpoint 'accounts/get' is "
+     "its own path (remove it from 'aliases')"),
+    ("['api/v1/people/:id']", "data/endpoints.yaml:16:15: alias 'api/v1/people/:id' of endpoint 'accounts/get' is not "
+     "a path"),
+    ("[/api/v1/people/:id, /api/v1/people/:id]", "data/endpoints.yaml:16:35: 'aliases' of endpoint 'accounts/get' "
+     "lists '/api/v1/people/:id' twice (remove one of them)"),
+])
+def test_a_wrong_alias_is_reported_where_it_is(aliases, message):
+    found = problems(change("    path: /api/v1/accounts/:id\n", f"    path: /api/v1/accounts/:id\n    aliases: {aliases}\n"))
+    assert len(found) == 1 and found[0].startswith(message), found
+
+
+def test_an_alias_cannot_take_another_endpoints_path():
+    twin = BASE.split("  - id: accounts/verify_credentials")[0].split("endpoints:\n")[1].replace(
+        "accounts/get", "people/get").replace("path: /api/v1/accounts/:id", "path: /api/v1/people/:id").replace(
+        "anchor: get", "anchor: people")
+    found = problems(BASE.replace("    path: /api/v1/accounts/:id\n",
+                                  "    path: /api/v1/accounts/:id\n    aliases: [/api/v1/people/:id]\n") + twin)
+    assert found == ["data/endpoints.yaml:43:11: duplicate endpoint 'GET /api/v1/people/:id': endpoint 'people/get' "
+                     "repeats 'accounts/get' from line 16 (remove the copy or correct its method or path)"]

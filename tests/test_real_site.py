@@ -59,6 +59,8 @@ def label_text(site, endpoint_id: str) -> str:
                        "User token (in limited federation mode)"),
     ("instance/peers", "OAuth: Public (unless the server runs in limited federation mode, where nobody gets the list)"),
     # follow grants nothing: relationships list only read:follows (accounts/relationships_controller.rb:4)
+    ("admin/trends/links", "OAuth: Public (answered with the public trends) or User token + admin:read (a role "
+     "with Manage Taxonomies also gets unreviewed and rejected items)"),
     ("accounts/relationships", "OAuth: User token + read:follows"),
     ("blocks/get", "OAuth: User token + read:blocks or follow"),
 ])
@@ -156,9 +158,17 @@ def test_no_marker_text_or_hand_typed_label_reaches_the_html(site):
         assert not re.search(r"<!--\s*(endpoints?|scopes)\b", text), html_file
 
 
-def test_endpoint_index_lists_every_endpoint_once(site):
-    listing = page(site, "api/endpoints.md").select_one(".mc-listing:not([data-token]):not([data-scope])")
-    assert listed(listing) == [e.signature for e in CATALOG.endpoints]
+def test_endpoint_index_lists_every_endpoint_once_grouped_by_page(site):
+    index = page(site, "api/endpoints.md")
+    rows = [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in index.select(".mc-all tbody tr")]
+    shown = [f"{method} {path.split(' ')[0]}" for method, path, _, _ in rows]
+    assert sorted(shown) == sorted(e.signature for e in CATALOG.endpoints) and len(set(shown)) == len(shown)
+    sections = [h.get_text(strip=True).rstrip("¶") for h in index.select(".mc-all h2")]
+    assert len(sections) == len({e.page for e in CATALOG.endpoints}) and sections[:3] == ["Apps", "OAuth", "Accounts"]
+    assert "Admin: accounts" in sections
+    first = index.select_one(".mc-all tbody tr")
+    assert [a["href"] for a in first.find_all("a")] == ["../../methods/apps/#create", "../oauth-tokens/#public",
+                                                       "../../entities/Application/#CredentialApplication"]
 
 
 def test_every_catalog_page_is_in_the_navigation(site):
@@ -278,3 +288,14 @@ def test_throttled_endpoints_show_their_rate_limit(site, endpoint_id, expected):
     assert re.sub(r"\s+", " ", shown.get_text()).strip() == expected
     entry = next(e for e in json.loads((site / "catalog.json").read_text())["endpoints"] if e["id"] == endpoint_id)
     assert entry["rate_limit"] == [dict(r) for r in endpoint.rate_limit]
+
+
+def test_an_older_path_of_an_endpoint_is_shown_on_its_block(site):
+    block = page(site, "methods/trends.md").select_one('[data-endpoint="trends/tags"]')
+    aliases = block.select_one(".mc-aliases")
+    assert aliases.code.get_text() == "GET /api/v1/trends"
+    assert "Deprecation" in aliases.get_text()
+    exported = json.loads((site / "catalog.json").read_text())
+    assert next(e for e in exported["endpoints"] if e["id"] == "trends/tags")["aliases"] == ["/api/v1/trends"]
+    operation = json.loads((site / "openapi.json").read_text())["paths"]["/api/v1/trends/tags"]["get"]
+    assert operation["x-mastodon-aliases"] == ["/api/v1/trends"]

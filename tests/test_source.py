@@ -205,3 +205,30 @@ def test_command_runs_without_mkdocs():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 1, result.stderr
     assert "not in the catalog" in result.stdout
+
+
+def test_an_alias_documents_the_older_path_of_the_same_action(tmp_path, capsys):
+    root = tmp_path / "mastodon"
+    (root / "config" / "routes").mkdir(parents=True)
+    (root / "config" / "routes" / "api.rb").write_text(
+        "namespace :api do\n  scope :v1_alpha, as: :v1_alpha, module: :v1 do\n    resources :statuses, only: [:update]\n"
+        "  end\n  namespace :v1 do\n    resources :statuses, only: [:update]\n  end\nend\n")
+    controller = root / "app" / "controllers" / "api" / "v1" / "statuses_controller.rb"
+    controller.parent.mkdir(parents=True)
+    controller.write_text("class Api::V1::StatusesController < Api::BaseController\n"
+                          "  before_action -> { doorkeeper_authorize! :write, :'write:statuses' }\n"
+                          "  before_action :require_user!\n\n  def update\n  end\nend\n")
+    entry = endpoint("statuses/edit", "PUT /api/v1/statuses/:id", ["user write:statuses"])
+    catalog = tmp_path / "endpoints.yaml"
+    catalog.write_text(yaml.safe_dump({"scopes": SCOPES, "endpoints": [entry]}))
+    assert source.main([str(root), "--catalog", str(catalog)]) == 1
+    assert "PUT /api/v1_alpha/statuses/:id (not in the catalog)" in capsys.readouterr().out
+    catalog.write_text(yaml.safe_dump({"scopes": SCOPES, "endpoints": [
+        {**entry, "aliases": ["/api/v1_alpha/statuses/:id"], "oauth": [{"token": "public"}]}]}))
+    assert source.main([str(root), "--catalog", str(catalog)]) == 1  # the alias's filters are checked too
+    out = capsys.readouterr().out
+    assert "0 not in the catalog, 3 contradictions, 2 notes" in out and "not in the catalog (" not in out.split(
+        "Alternatives")[0]
+    catalog.write_text(yaml.safe_dump({"scopes": SCOPES, "endpoints": [
+        {**entry, "aliases": ["/api/v1_alpha/statuses/:id"]}]}))
+    assert source.main([str(root), "--catalog", str(catalog)]) == 0

@@ -563,7 +563,7 @@ def locate(route: Route, controllers: dict[str, Controller]) -> tuple[str, int]:
 
 
 def missing_actions(routes: list[Route], catalog: Catalog, controllers: dict[str, Controller]) -> list[Finding]:
-    keys = {(e.method, path_key(e.path)) for e in catalog.endpoints}
+    keys = {(e.method, path_key(path)) for e in catalog.endpoints for path in (e.path, *e.aliases)}
     findings = []
     for route in routes:
         if any((route.method, k) in keys for k in route_variants(route)) or glob_matches(route, keys):
@@ -672,7 +672,8 @@ def contradictions(routes: list[Route], catalog: Catalog, controllers: dict[str,
             by_key.setdefault((route.method, key), []).append(route)
     findings: list[Finding] = []
     for endpoint in catalog.endpoints:
-        for route in by_key.get((endpoint.method, path_key(endpoint.path)), []):
+        for route in (r for path in (endpoint.path, *endpoint.aliases)
+                      for r in by_key.get((endpoint.method, path_key(path)), [])):
             controller = controller_for(route, controllers)
             if controller:
                 findings += endpoint_contradictions(endpoint, route, controller, controllers, catalog)

@@ -139,6 +139,8 @@ def _operation(endpoint: Endpoint, tag: str, page_url: PageUrl, site_url: str) -
         op["x-mastodon-permission"] = endpoint.permission
     if endpoint.undocumented:
         op["x-mastodon-undocumented-upstream"] = True
+    if endpoint.aliases:  # older paths routed to the same action
+        op["x-mastodon-aliases"] = list(endpoint.aliases)
     parameters = []
     for p in endpoint.params:
         if p.location == "form":

@@ -239,6 +239,10 @@ ENDPOINT = Record("endpoint", "an endpoint", "One endpoint, documented on exactl
           example="manage_users"),
     Field("undocumented", BOOLEAN, description="Routed by Mastodon but absent from upstream's documentation.",
           default=False, example=True),
+    Field("aliases", LIST, description="Other paths Mastodon routes to the same action with the same method, kept "
+          "for old clients (e.g. /api/v1/trends for /api/v1/trends/tags); each has the path's placeholders.",
+          of=Field("", TEXT, pattern="path", noun="path", example="/api/v1_alpha/accounts/:id"), unique=True,
+          min_items=1, default=(), example=["/api/v1_alpha/accounts/:id"]),
     Field("rate_limit", LIST, description="Throttles of this endpoint on top of the general API limits "
           "(config/initializers/rack_attack.rb); each one applies.", of="rate_limit", min_items=1, default=(),
           example=[{"limit": 30, "period": "30 minutes", "per": "account"}]),

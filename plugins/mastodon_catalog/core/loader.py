@@ -551,6 +551,25 @@ class _Reader:
             return path
         return None
 
+    def aliases(self, m: LMap, what: str, path: str) -> list[tuple[str, Loc]]:
+        """The endpoint's other paths that are well formed, with their locations; each must have
+        exactly the path's placeholders, so the same parameters apply."""
+        out, node = [], m.get("aliases")  # its list shape was checked with the other fields
+        for alias, loc in zip(node, node.item_loc) if isinstance(node, LList) else ():
+            if not isinstance(alias, str) or any(alias == seen for seen, _ in out):
+                continue
+            if not MATCHERS["path"](alias):
+                self.add(loc, f"alias '{shown(alias)}' of {what} is not a path: {PATTERNS['path'].rule}",
+                         "write it like the path, e.g. /api/v1/trends")
+            elif alias == path:
+                self.add(loc, f"alias '{alias}' of {what} is its own path", "remove it from 'aliases'")
+            elif sorted(PLACEHOLDER_RE.findall(alias)) != sorted(PLACEHOLDER_RE.findall(path)):
+                self.add(loc, f"alias '{alias}' of {what} does not have the placeholders of its path '{path}'",
+                         "give it the same ':name' placeholders, or document it as an endpoint of its own")
+            else:
+                out.append((alias, loc))
+        return out
+
     def path_params(self, m: LMap, what: str, path: str, params: tuple[Parameter, ...]) -> None:
         placeholders = PLACEHOLDER_RE.findall(path)
         declared = {p.name: p for p in params if p.location == "path"}
@@ -593,13 +612,14 @@ class _Reader:
             else:
                 self.ids[eid] = m.val_loc["id"]
         if method and path:
-            signature = f"{method} {path}"
-            if signature in self.signatures:
-                first, first_loc = self.signatures[signature]
-                self.add(m.val_loc["path"], f"duplicate endpoint '{signature}': {what} repeats '{first}' "
-                         f"from line {first_loc[0]}", "remove the copy or correct its method or path")
-            else:
-                self.signatures[signature] = (eid or "?", m.val_loc["path"])
+            for at, loc in [(path, m.val_loc["path"]), *self.aliases(m, what, path)]:
+                signature = f"{method} {at}"
+                if signature in self.signatures:
+                    first, first_loc = self.signatures[signature]
+                    self.add(loc, f"duplicate endpoint '{signature}': {what} repeats '{first}' "
+                             f"from line {first_loc[0]}", "remove the copy or correct its method or path")
+                else:
+                    self.signatures[signature] = (eid or "?", loc)
         if page and anchor:
             if (page, anchor) in self.anchors:
                 first, first_loc = self.anchors[page, anchor]

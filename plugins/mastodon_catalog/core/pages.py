@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .errors import Problem
 from .loader import one_of
@@ -54,7 +55,7 @@ class Marker:
             return renderer.listing(catalog.accepting(value), page, token=value)
         if key == "scope":
             return renderer.listing(catalog.naming(value), page, scope=value)
-        return renderer.listing(catalog.endpoints, page)
+        return renderer.all_endpoints(page)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -269,6 +270,23 @@ class PagePipeline:
         if failures:
             result = PageResult(result.text, result.markers, tuple(sorted(result.notes + tuple(failures))), first_line)
         return result
+
+
+HEADING_RE = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
+
+
+def page_titles(docs: Path, pages: Iterable[str]) -> dict[str, str]:
+    """Each page's first level-1 heading (without attributes), for pages that exist and have one."""
+    out = {}
+    for page in pages:
+        try:
+            text = without_front_matter((docs / page).read_text(encoding="utf-8"))[0]
+        except (OSError, UnicodeDecodeError):
+            continue
+        match = HEADING_RE.search(text)
+        if match:
+            out[page] = re.sub(r"\s*\{[^}]*\}$", "", match.group(1))
+    return out
 
 
 FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n.*?\n(?:-{3}|\.{3})[ \t]*\n", re.S)

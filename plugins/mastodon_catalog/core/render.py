@@ -34,6 +34,15 @@ _BACKTICKS = re.compile(r"`+")
 _PROSE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", "{": "&#123;", "}": "&#125;"})
 
 
+def page_title(page: str) -> str:
+    """A page's title made from its path, for pages the host gave no heading of:
+    methods/admin/domain_blocks.md -> 'Admin: domain blocks'."""
+    parts = page.removesuffix(".md").split("/")
+    parts = parts[1:] if len(parts) > 1 and parts[0] == "methods" else parts
+    words = [p.replace("_", " ") for p in parts]
+    return ": ".join([words[0].capitalize(), *words[1:]])
+
+
 def md_inline(text: object) -> Markup:
     """Catalog text as one line of Markdown: raw HTML is shown, not interpreted, but
     `code spans` and links keep working."""
@@ -137,8 +146,9 @@ class Renderer:
 
     def __init__(self, catalog: Catalog, template_dirs: list[str | Path] = (),
                  tokens_page: str = "api/oauth-tokens.md", scopes_page: str = "api/oauth-scopes.md",
-                 explorer_page: str = ""):
+                 explorer_page: str = "", page_titles: dict[str, str] | None = None):
         self.catalog = catalog
+        self.page_titles = page_titles or {}  # page -> its first heading, for the all-endpoints sections
         self.tokens_page, self.scopes_page, self.explorer_page = tokens_page, scopes_page, explorer_page
         loaders = [FileSystemLoader([str(d) for d in template_dirs]), FileSystemLoader(str(TEMPLATES))]
         self.env = Environment(
@@ -235,6 +245,17 @@ class Renderer:
                             returns=self.returns(endpoint, links), body=lambda answer: self.body(answer, links),
                             error_link=self.linked("Error", links) if "Error" in self.catalog.entities
                             else "Error", json=lambda body: json.dumps(body, ensure_ascii=False))
+
+    def all_endpoints(self, page: str, level: int = 2) -> str:
+        """Every endpoint, grouped by the page that documents it, pages in catalog order."""
+        groups: dict[str, list[Endpoint]] = {}
+        for endpoint in self.catalog.endpoints:
+            groups.setdefault(endpoint.page, []).append(endpoint)
+        links = self.links(page)
+        return self._render("all.md.jinja", page, level=level, returns=lambda e: self.returns(e, links),
+                            groups=[(p, self.page_titles.get(p) or page_title(p), endpoints)
+                                    for p, endpoints in groups.items()],
+                            anchor=lambda p: "page-" + p.removesuffix(".md").replace("/", "-").replace("_", "-"))
 
     def listing(self, endpoints: list[Endpoint], page: str, token: str | None = None, scope: str | None = None) -> str:
         return self._render("listing.md.jinja", page, endpoints=endpoints, token=token, scope=scope)

@@ -20,7 +20,7 @@ from markdown.preprocessors import Preprocessor
 
 from ..core import CatalogError, Problem, load_catalog
 from ..core.entities import entity_files, load_entities
-from ..core.pages import PagePipeline, SiteChecker, SiteReport, check_site, without_front_matter
+from ..core.pages import PagePipeline, SiteChecker, SiteReport, check_site, page_titles, without_front_matter
 from ..core.render import Renderer
 from ..core.returns import attach
 
@@ -110,8 +110,9 @@ def site_for(host: Host) -> tuple[PagePipeline, SiteChecker, SiteReport | None]:
             attach(catalog, load_entities(folder, host.options["entities_dir"] or str(Path(
                 host.options["catalog"]).parent / "entities")))
         templates = [host.path("templates_dir")] if host.options["templates_dir"] else []
+        titles = page_titles(host.docs, sorted({e.page for e in catalog.endpoints})) if host.docs.is_dir() else {}
         renderer = Renderer(catalog, templates, host.options["tokens_page"], host.options["scopes_page"],
-                            host.options["explorer_page"])
+                            host.options["explorer_page"], titles)
         pipeline = PagePipeline(catalog, renderer)
         report = None
         if host.zensical:

@@ -14,7 +14,7 @@ from mkdocs.utils.meta import get_data
 
 from ..core import CatalogError, Problem
 from ..core.export import catalog_json, openapi
-from ..core.pages import PagePipeline, PageResult, check_site
+from ..core.pages import PagePipeline, PageResult, check_site, page_titles
 from ..core.render import Renderer
 from ..core.returns import attach
 from ..markdown.extension import NEEDED_EXTENSIONS
@@ -71,7 +71,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         templates = str(base / self.config.templates_dir) if self.config.templates_dir else ""
         explorer = self.config.explorer_page
         options = dict(tokens_page=self.config.tokens_page, scopes_page=self.config.scopes_page,
-                       explorer_page=explorer if (docs / explorer).is_file() else "")
+                       explorer_page=explorer if (docs / explorer).is_file() else "",
+                       page_titles=page_titles(docs, sorted({e.page for e in self.catalog.endpoints})))
         renderer = Renderer(self.catalog, [templates] if templates else [], **options)
         fragments = self.caches.fragments(self.catalog_bytes + entity_bytes, {"templates_dir": templates, **options},
                                           templates)
