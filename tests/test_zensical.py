@@ -356,7 +356,7 @@ def compare_listing_pages(mkdocs_dir: Path, zensical_dir: Path) -> tuple[list[Mi
     for src in LISTING_PAGES:
         expected, actual = article(mkdocs_dir, src), article(zensical_dir, src)
         assert expected is not None, f"the MkDocs site has no article for {src}"
-        assert expected.select(".mc-listing, .mc-scopes"), f"the MkDocs build of {src} has no generated listing"
+        assert expected.select(".mc-listing, .mc-scopes, .mc-all"), f"the MkDocs build of {src} has no generated listing"
         headings = [h for h in expected.find_all(HEADING) if h.get("id")]
         for heading in headings:
             total += 1
