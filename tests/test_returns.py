@@ -33,10 +33,9 @@ def test_each_form_reads_as_its_answers(text, expected):
     assert list(parse(text)) == expected
 
 
-def test_an_answer_knows_its_entity_and_whether_it_has_a_body():
+def test_an_answer_knows_the_entity_it_holds():
     status, scheduled = parse("Array of Status | 206 Hash when partial")
     assert (status.entity, scheduled.entity) == ("Status", None)
-    assert parse("No body")[0].has_body is False and status.has_body
 
 
 @pytest.mark.parametrize("returns, message", [

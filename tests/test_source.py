@@ -175,16 +175,21 @@ def test_json_output_lists_every_finding(tmp_path, capsys):
                   "which no catalog alternative names"}
 
 
-def test_agreeing_source_exits_zero_and_notes_do_not_fail(tmp_path, capsys):
+def statuses_update_source(tmp_path: Path, routes: str) -> Path:
+    """A Mastodon tree whose api.rb holds `routes` and whose statuses#update needs a user with write:statuses."""
     root = tmp_path / "mastodon"
     (root / "config" / "routes").mkdir(parents=True)
-    (root / "config" / "routes" / "api.rb").write_text(
-        "namespace :api do\n  namespace :v1 do\n    resources :statuses, only: [:update]\n  end\nend\n")
+    (root / "config" / "routes" / "api.rb").write_text(f"namespace :api do\n{routes}end\n")
     controller = root / "app" / "controllers" / "api" / "v1" / "statuses_controller.rb"
     controller.parent.mkdir(parents=True)
     controller.write_text("class Api::V1::StatusesController < Api::BaseController\n"
                           "  before_action -> { doorkeeper_authorize! :write, :'write:statuses' }\n"
                           "  before_action :require_user!\n\n  def update\n  end\nend\n")
+    return root
+
+
+def test_agreeing_source_exits_zero_and_notes_do_not_fail(tmp_path, capsys):
+    root = statuses_update_source(tmp_path, "  namespace :v1 do\n    resources :statuses, only: [:update]\n  end\n")
     catalog = tmp_path / "endpoints.yaml"
     catalog.write_text(yaml.safe_dump({"scopes": SCOPES, "endpoints": [
         endpoint("statuses/edit", "PUT /api/v1/statuses/:id", ["user write:statuses"])]}))
@@ -208,16 +213,9 @@ def test_command_runs_without_mkdocs():
 
 
 def test_an_alias_documents_the_older_path_of_the_same_action(tmp_path, capsys):
-    root = tmp_path / "mastodon"
-    (root / "config" / "routes").mkdir(parents=True)
-    (root / "config" / "routes" / "api.rb").write_text(
-        "namespace :api do\n  scope :v1_alpha, as: :v1_alpha, module: :v1 do\n    resources :statuses, only: [:update]\n"
-        "  end\n  namespace :v1 do\n    resources :statuses, only: [:update]\n  end\nend\n")
-    controller = root / "app" / "controllers" / "api" / "v1" / "statuses_controller.rb"
-    controller.parent.mkdir(parents=True)
-    controller.write_text("class Api::V1::StatusesController < Api::BaseController\n"
-                          "  before_action -> { doorkeeper_authorize! :write, :'write:statuses' }\n"
-                          "  before_action :require_user!\n\n  def update\n  end\nend\n")
+    root = statuses_update_source(tmp_path, "  scope :v1_alpha, as: :v1_alpha, module: :v1 do\n"
+                                  "    resources :statuses, only: [:update]\n  end\n"
+                                  "  namespace :v1 do\n    resources :statuses, only: [:update]\n  end\n")
     entry = endpoint("statuses/edit", "PUT /api/v1/statuses/:id", ["user write:statuses"])
     catalog = tmp_path / "endpoints.yaml"
     catalog.write_text(yaml.safe_dump({"scopes": SCOPES, "endpoints": [entry]}))

@@ -3,7 +3,6 @@ a value of its type. Nothing is pasted from elsewhere."""
 
 from __future__ import annotations
 
-import re
 
 from .model import Entity, thaw
 
@@ -13,7 +12,6 @@ PLACEHOLDERS = {
     "email": "someone@mastodon.example", "hash": {},
 }
 MAX_DEPTH = 4  # deeper than this, a required nested object is still written out (a cycle would be a data mistake)
-ENTITY_NAME_RE = re.compile(r"\b([A-Z][A-Za-z0-9]*(?:::[A-Z][A-Za-z0-9]*)*)")
 
 
 def value_of(type_: str, entities: dict[str, Entity], depth: int):

@@ -15,7 +15,7 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from .examples import ENTITY_NAME_RE, example
+from .examples import example
 from .model import PERMISSIONS, Alternative, Catalog, Endpoint, scope_anchor
 from .responses import errors
 from .returns import PLAIN, Success, type_name
@@ -30,6 +30,7 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # A code span as Markdown reads one; an escaped backtick opens none (so its text is prose).
 _CODE_SPAN = re.compile(r"(?<![\\`])(`+)(.+?)(?<!`)\1(?!`)", re.S)
 _BACKTICKS = re.compile(r"`+")
+ENTITY_NAME_RE = re.compile(r"\b([A-Z][A-Za-z0-9]*(?:::[A-Z][A-Za-z0-9]*)*)")  # Admin::Account
 # Outside code spans: raw HTML is shown as text, and braces cannot open an attr_list ({: onclick=...}).
 _PROSE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", "{": "&#123;", "}": "&#125;"})
 

@@ -55,10 +55,6 @@ class Success:
         base = self.type.rsplit(" of ", 1)[-1]
         return base if base[:1].isupper() else None
 
-    @property
-    def has_body(self) -> bool:
-        return self.kind not in ("none", "redirect")
-
 
 PLAIN = {"empty": "An empty object, {}", "null": "null", "none": "No body", "text": "Plain text",
          "html": "An HTML page", "redirect": "A redirect"}
