@@ -3,7 +3,6 @@ a value of its type. Nothing is pasted from elsewhere."""
 
 from __future__ import annotations
 
-
 from .model import Entity, thaw
 
 PLACEHOLDERS = {
