@@ -42,7 +42,8 @@ def expanded_copy(work: Path) -> Path:
     """The same site with every marker already expanded and the JSON outputs as plain files,
     built by MkDocs without our plugin."""
     from mastodon_catalog.core import load_catalog
-    from mastodon_catalog.core.export import catalog_json, openapi
+    from mastodon_catalog.core.export import catalog_json
+    from mastodon_catalog.core.openapi import openapi
     from mastodon_catalog.core.entities import load_entities
     from mastodon_catalog.core.pages import PagePipeline
     from mastodon_catalog.core.render import Renderer

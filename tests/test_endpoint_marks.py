@@ -5,7 +5,8 @@ from markdown import Markdown
 
 from conftest import TINY, soup
 from mastodon_catalog.core import load_catalog
-from mastodon_catalog.core.export import catalog_json, openapi
+from mastodon_catalog.core.export import catalog_json
+from mastodon_catalog.core.openapi import openapi
 from mastodon_catalog.markdown import makeExtension
 
 

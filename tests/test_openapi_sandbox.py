@@ -10,7 +10,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, status_c
 
 from conftest import ROOT
 from mastodon_catalog.core import load_catalog
-from mastodon_catalog.core.export import openapi, openapi_path
+from mastodon_catalog.core.openapi import openapi, openapi_path
 from sandbox import Sandbox
 from test_sandbox import register, user_token
 

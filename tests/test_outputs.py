@@ -7,7 +7,8 @@ from openapi_spec_validator import validate
 
 from conftest import ROOT, TINY
 from mastodon_catalog.core import load_catalog
-from mastodon_catalog.core.export import catalog_json, openapi, openapi_path
+from mastodon_catalog.core.export import catalog_json
+from mastodon_catalog.core.openapi import openapi, openapi_path
 
 CATALOG = load_catalog(ROOT / "data" / "endpoints.yaml")
 DOC = openapi(CATALOG, lambda page: page.removesuffix(".md") + "/", "https://docs.example/")

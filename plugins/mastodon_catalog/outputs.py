@@ -15,7 +15,8 @@ from pathlib import Path
 import yaml
 
 from .core import CatalogError, load_catalog
-from .core.export import catalog_json, openapi
+from .core.export import catalog_json
+from .core.openapi import openapi
 
 
 class _Tolerant(yaml.SafeLoader):

@@ -7,6 +7,7 @@ import re
 VERSION_RE = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 
 Version = tuple[int, int, int]
+MASTODON = "4.7.0"  # the release the catalog describes (checked against its source: mastodon_catalog.source)
 
 
 def parse_version(text: str) -> Version | None:

@@ -13,7 +13,8 @@ from mkdocs.structure.files import File, get_files
 from mkdocs.utils.meta import get_data
 
 from ..core import CatalogError, Problem
-from ..core.export import catalog_json, openapi
+from ..core.export import catalog_json
+from ..core.openapi import openapi
 from ..core.pages import PagePipeline, PageResult, check_site, page_titles
 from ..core.render import Renderer
 from ..core.returns import attach
