@@ -243,6 +243,9 @@ ENDPOINT = Record("endpoint", "an endpoint", "One endpoint, documented on exactl
           "for old clients (e.g. /api/v1/trends for /api/v1/trends/tags); each has the path's placeholders.",
           of=Field("", TEXT, pattern="path", noun="path", example="/api/v1_alpha/accounts/:id"), unique=True,
           min_items=1, default=(), example=["/api/v1_alpha/accounts/:id"]),
+    Field("paginated", BOOLEAN, description="Mastodon sends a Link header to the next and previous pages (the "
+          "controller's insert_pagination_headers): by max_id/min_id, or by offset for trends and collections.",
+          default=False, example=True),
     Field("rate_limit", LIST, description="Throttles of this endpoint on top of the general API limits "
           "(config/initializers/rack_attack.rb); each one applies.", of="rate_limit", min_items=1, default=(),
           example=[{"limit": 30, "period": "30 minutes", "per": "account"}]),
