@@ -1,12 +1,16 @@
-"""JSON Schemas of the entities (draft 2020-12), one per entity, referring to each other:
-what examples, the sandbox's answers and (later) OpenAPI are checked against."""
+"""JSON Schemas of the entities (draft 2020-12, which OpenAPI 3.1 speaks), one per entity,
+referring to each other: what examples, the sandbox's answers and openapi.json's
+components are checked against and made of."""
 
 from __future__ import annotations
 
 from .examples import attributes
-from .model import Entity
+from .model import Attribute, Entity, thaw
+from .versions import format_version
 
-FORMATS = {"datetime": "date-time", "date": "date", "url": "uri-reference", "email": "email"}
+# url: servers send '' for "no address" in places, which format "uri" would refuse when a
+# validator checks formats; "uri" is still what the value means, so generators see it.
+FORMATS = {"datetime": "date-time", "date": "date", "url": "uri", "email": "email"}
 
 
 def schema_name(entity: str) -> str:
@@ -15,6 +19,7 @@ def schema_name(entity: str) -> str:
 
 
 def type_schema(type_: str, ref) -> dict:
+    """The schema of a value in the entities' type language ('array of Status', 'url'...)."""
     if type_.startswith("array of "):
         return {"type": "array", "items": type_schema(type_[9:], ref)}
     if type_.startswith("hash of "):
@@ -25,27 +30,56 @@ def type_schema(type_: str, ref) -> dict:
         return {"type": type_}
     if type_ == "hash":
         return {"type": "object"}
-    out = {"type": "string"}  # string, html, and the formatted ones: servers send '' for "no URL" too
-    if type_ in FORMATS and type_ not in ("url", "email"):
+    out = {"type": "string"}  # string, html, and the formatted ones
+    if type_ in FORMATS:
         out["format"] = FORMATS[type_]
     return out
+
+
+def nullable(schema: dict) -> dict:
+    """The same schema admitting null: `type: [T, "null"]`, or anyOf around a reference."""
+    if "type" not in schema:
+        return {"anyOf": [schema, {"type": "null"}]}
+    out = {**schema, "type": [schema["type"], "null"]}
+    if "enum" in out:
+        out["enum"] = [*out["enum"], None]
+    return out
+
+
+def _changed(a: Attribute, kind: str):
+    return next((c.version for c in a.history if c.change == kind), None)
+
+
+def attribute_schema(a: Attribute, ref) -> dict:
+    schema = type_schema(a.type, ref)
+    if a.enum:
+        values = [thaw(v) for v in a.enum]
+        schema = {**schema, "enum": values} if schema.get("type") != "array" else \
+            {**schema, "items": {**schema["items"], "enum": values}}
+    if a.nullable:
+        schema = nullable(schema)
+    if a.description:
+        schema["description"] = a.description
+    removed = _changed(a, "removed")
+    if removed or _changed(a, "deprecated"):
+        schema["deprecated"] = True
+    if a.added:
+        schema["x-mastodon-added"] = format_version(a.added)
+    if removed:
+        schema["x-mastodon-removed"] = format_version(removed)
+    return schema
 
 
 def entity_schema(entity: Entity, entities: dict[str, Entity], ref) -> dict:
     properties, required = {}, []
     for a in attributes(entity, entities):
-        schema = type_schema(a.type, ref)
-        if a.enum:
-            schema = {**schema, "enum": list(a.enum)} if not a.type.startswith("array of") else \
-                {**schema, "items": {**schema["items"], "enum": list(a.enum)}}
-        if a.nullable:
-            schema = {"anyOf": [schema, {"type": "null"}]}
-        if a.description:
-            schema = {**schema, "description": a.description}
-        properties[a.name] = schema
-        if not a.optional and not any(c.change == "removed" for c in a.history):
+        properties[a.name] = attribute_schema(a, ref)
+        if not a.optional and not _changed(a, "removed"):
             required.append(a.name)
-    return {"type": "object", "description": entity.summary, "properties": properties, "required": required}
+    out = {"type": "object", "description": entity.summary, "properties": properties, "required": required}
+    if entity.added:
+        out["x-mastodon-added"] = format_version(entity.added)
+    return out
 
 
 def entity_schemas(entities: dict[str, Entity], prefix: str = "#/$defs/") -> dict[str, dict]:
