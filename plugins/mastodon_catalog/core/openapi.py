@@ -122,7 +122,7 @@ def _json_schema(node: dict) -> tuple[dict, bool]:
         return _described(own), own.required
     if own:  # the container is also a parameter of its own (fields_attributes): keep its words
         schema["description"] = own.description
-    return schema, bool(own and own.required)
+    return schema, bool(own and own.required or "required" in schema)
 
 
 def json_body(params: list[Parameter]) -> dict:
