@@ -85,6 +85,13 @@ def test_a_valid_set_of_files_becomes_the_model():
     ("status", "type: array of Account", "type: array of Acount",
      "data/entities/Status.yaml:12:13: unknown entity 'Acount' in the type of attribute 'mentions' of Status "
      "(did you mean 'Account'?)"),
+    ("status", "type: array of Account", "type: array of Account or Acount",
+     "data/entities/Status.yaml:12:13: unknown entity 'Acount' in the type of attribute 'mentions' of Status "
+     "(did you mean 'Account'?)"),
+    ("status", "type: Account\n", "type: Account or string\n",
+     "data/entities/Status.yaml:8:13: type 'Account or string' of attribute 'account' of Status is not valid: a "
+     "value type (string, integer, url, ...), an entity name or several joined by ' or ', or 'array of' / 'hash of' "
+     "one (correct the type)"),
     ("status", "type: Account\n", "type: strng\n",
      "data/entities/Status.yaml:8:13: unknown value type 'strng' in the type of attribute 'account' of Status "
      "(did you mean 'string'?)"),

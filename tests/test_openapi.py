@@ -73,6 +73,13 @@ def test_nullable_optional_enum_formats_deprecated_and_versions_in_entity_schema
     assert props["visibility"]["enum"] == ["public", "unlisted", "private", "direct"]
     assert "id" in status["required"] and "favourited" not in status["required"]  # optional: not required
     assert props["quote"]["x-mastodon-added"] == "4.4.0" and status["x-mastodon-added"] == "0.1.0"
+    assert props["quote"]["anyOf"] == [{"$ref": "#/components/schemas/Quote"},
+                                       {"$ref": "#/components/schemas/ShallowQuote"}, {"type": "null"}]
+    card = SCHEMAS["PreviewCard"]["properties"]
+    assert card["embed_url"]["anyOf"] == [{"type": "string", "format": "uri"}, {"type": "string", "maxLength": 0}]
+    assert card["url"]["format"] == "uri" and "anyOf" not in card["url"]  # never empty
+    validator({"$ref": "#/components/schemas/PreviewCard"}).validate(
+        {**SCHEMAS["PreviewCard"]["examples"][0], "embed_url": "", "author_url": ""})
     application = SCHEMAS["Application"]["properties"]
     assert application["vapid_key"]["deprecated"] is True
 

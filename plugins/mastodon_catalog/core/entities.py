@@ -66,7 +66,7 @@ class _EntityReader(_Reader):
         if not (name and v["type"] and history):
             return None
         return Attribute(name, v["type"], v["description"], history, bool(v["nullable"]), bool(v["optional"]),
-                         tuple(enum), freeze(a.get("example")), v["anchor"] or "", loc[0])
+                         tuple(enum), freeze(a.get("example")), v["anchor"] or "", loc[0], bool(v["empty"]))
 
     def entity(self, item, loc: Loc, page: str) -> None:
         entry = self.entry(item, loc, ENTITY, "name", "entity")
@@ -104,19 +104,21 @@ class _EntityReader(_Reader):
         for item, loc in zip(data, data.item_loc):
             self.entity(item, loc, page)
 
+    def unknown_type(self, file: str, base: str, loc, what: str, known: set) -> None:
+        self.file = file
+        kind = "entity" if base[:1].isupper() else "value type"
+        guess = suggest(base, known if base[:1].isupper() else VALUE_KINDS)
+        self.add(loc, f"unknown {kind} '{base}' in the type of {what}",
+                 f"did you mean '{guess}'?" if guess else "define that entity, or use one of: "
+                 + ", ".join(VALUE_KINDS))
+
     def references(self) -> None:
         """Every type and 'extends' names something known, checked once all files are read."""
         known = set(self.where)
         for file, type_, loc, what in self.types:
-            base = type_.rsplit(" of ", 1)[-1]
-            if base in VALUE_KINDS or base in known:
-                continue
-            self.file = file
-            kind = "entity" if base[:1].isupper() else "value type"
-            guess = suggest(base, known if base[:1].isupper() else VALUE_KINDS)
-            self.add(loc, f"unknown {kind} '{base}' in the type of {what}",
-                     f"did you mean '{guess}'?" if guess else "define that entity, or use one of: "
-                     + ", ".join(VALUE_KINDS))
+            for base in type_.rsplit(" of ", 1)[-1].split(" or "):
+                if base not in VALUE_KINDS and base not in known:
+                    self.unknown_type(file, base, loc, what, known)
         for file, parent, loc, what in self.parents:
             if parent not in known:
                 self.file = file
@@ -159,3 +161,4 @@ def load_entities(folder: str | Path, display: str = ENTITIES_DIR) -> dict[str, 
         except OSError as err:
             raise CatalogError([Problem(name, 1, 1, f"cannot read the entities: {err}", "check the file")]) from None
     return parse_entities(files)
+

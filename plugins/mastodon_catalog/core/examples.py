@@ -19,6 +19,8 @@ def value_of(type_: str, entities: dict[str, Entity], depth: int):
         return [] if inner in entities and depth > 0 else [value_of(inner, entities, depth)]
     if type_.startswith("hash of "):
         return {"key": value_of(type_[8:], entities, depth)}
+    if " or " in type_:  # a union: an example of its first member
+        return value_of(type_.split(" or ")[0], entities, depth)
     if type_ in entities:
         return example(entities[type_], entities, depth + 1)
     return PLACEHOLDERS.get(type_, "text")

@@ -86,8 +86,10 @@ PATTERNS = {
                       "a capitalised name, nested ones joined by '::', e.g. 'Account::Source'"),
     "attribute": Pattern(r"^[A-Za-z0-9_:@.-]+$", "the JSON key as the server writes it: letters, digits and "
                          "_ : @ . - only"),
-    "type": Pattern(r"^((array|hash) of )?([a-z]+|[A-Z][A-Za-z0-9]*(::[A-Z][A-Za-z0-9]*)*)$",
-                    "a value type (string, integer, url, ...), an entity name, or 'array of' / 'hash of' one"),
+    "type": Pattern(r"^((array|hash) of )?([a-z]+|[A-Z][A-Za-z0-9]*(::[A-Z][A-Za-z0-9]*)*"
+                    r"( or [A-Z][A-Za-z0-9]*(::[A-Z][A-Za-z0-9]*)*)*)$",
+                    "a value type (string, integer, url, ...), an entity name or several joined by ' or ', or "
+                    "'array of' / 'hash of' one"),
     "period": Pattern(r"^(1 (second|minute|hour|day)|([2-9]|[1-9][0-9]+) (seconds|minutes|hours|days))$",
                       "a number and a unit, e.g. '5 minutes' or '1 hour'"),
 }
@@ -267,10 +269,13 @@ VALUE_KINDS = ("string", "integer", "number", "boolean", "datetime", "date", "ur
 ATTRIBUTE = Record("attribute", "an attribute", "One key of the JSON object.", under="attributes", fields=(
     Field("name", TEXT, True, "The JSON key, as the server writes it.", pattern="attribute", example="display_name"),
     Field("type", TEXT, True, "string, integer, number, boolean, datetime, date, url, html, email or hash; an "
-          "entity's name; or 'array of' / 'hash of' either.", pattern="type", example="array of Account"),
+          "entity's name, or several joined by ' or ' when the server sends one of them (Quote or ShallowQuote); "
+          "or 'array of' / 'hash of' either.", pattern="type", example="array of Account"),
     Field("description", TEXT, True, "In our own words (Markdown).", default="", example="The name shown."),
     Field("nullable", BOOLEAN, description="The value may be null.", default=False, example=True),
     Field("optional", BOOLEAN, description="The key may be absent from the object.", default=False, example=True),
+    Field("empty", BOOLEAN, description="An empty string stands for none (a url, email or date the server does "
+          "not have).", default=False, example=True),
     Field("enum", LIST, description="The values it takes.", of=VALUE, min_items=1, unique=True, default=(),
           example=["public", "private"]),
     Field("example", VALUE, description="A value for the example object, of our own invention.", example="Ada"),

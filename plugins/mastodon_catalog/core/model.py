@@ -244,6 +244,7 @@ class Attribute:
     example: Any = None
     anchor: str = ""  # its HTML id, when not the name
     line: int = 0
+    empty: bool = False  # "" stands for none
 
     @property
     def added(self) -> Version | None:
@@ -251,8 +252,9 @@ class Attribute:
 
     @property
     def target(self) -> str | None:
-        """The entity its value is (or holds), if any: 'array of Status' -> 'Status'."""
-        base = self.type.rsplit(" of ", 1)[-1]
+        """The entity its value is (or holds), if any: 'array of Status' -> 'Status'; the
+        first of a union ('Quote or ShallowQuote' -> 'Quote')."""
+        base = self.type.rsplit(" of ", 1)[-1].split(" or ")[0]
         return base if base[:1].isupper() else None
 
 

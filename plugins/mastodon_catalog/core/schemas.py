@@ -24,6 +24,8 @@ def type_schema(type_: str, ref) -> dict:
         return {"type": "array", "items": type_schema(type_[9:], ref)}
     if type_.startswith("hash of "):
         return {"type": "object", "additionalProperties": type_schema(type_[8:], ref)}
+    if " or " in type_:
+        return {"anyOf": [type_schema(member, ref) for member in type_.split(" or ")]}
     if type_[:1].isupper():
         return {"$ref": ref(type_)}
     if type_ in ("integer", "number", "boolean"):
@@ -37,7 +39,9 @@ def type_schema(type_: str, ref) -> dict:
 
 
 def nullable(schema: dict) -> dict:
-    """The same schema admitting null: `type: [T, "null"]`, or anyOf around a reference."""
+    """The same schema admitting null: `type: [T, "null"]`, or one more member of an anyOf."""
+    if "anyOf" in schema:
+        return {**schema, "anyOf": [*schema["anyOf"], {"type": "null"}]}
     if "type" not in schema:
         return {"anyOf": [schema, {"type": "null"}]}
     out = {**schema, "type": [schema["type"], "null"]}
@@ -56,6 +60,8 @@ def attribute_schema(a: Attribute, ref) -> dict:
         values = [thaw(v) for v in a.enum]
         schema = {**schema, "enum": values} if schema.get("type") != "array" else \
             {**schema, "items": {**schema["items"], "enum": values}}
+    if a.empty:  # "" stands for none: a string that is not a URL (or email, or date)
+        schema = {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
     if a.nullable:
         schema = nullable(schema)
     if a.description:
