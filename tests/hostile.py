@@ -1,5 +1,6 @@
 """Hostile "instances" for the explorer's robustness tests. Hostile answers whatever the test
-asks for (slow, 500, HTML, huge, no CORS, broken Link headers, script payloads everywhere).
+asks for (slow, 500, HTML, huge, no CORS, broken Link headers, script payloads everywhere, or
+a JSON body the test sets, such as one that drifts from the docs).
 Relay is the sandbox with a twist a test picks (a redirect to Other, a rewritten metadata
 document, an odd token); Other is the origin that must never receive anything."""
 
@@ -29,6 +30,7 @@ def poisoned(value):
 class Hostile:
     def __init__(self):
         self.mode = "scripts"
+        self.body = None  # mode "body": answer every API call with this JSON
         self._server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
@@ -55,6 +57,8 @@ class Hostile:
     def api(self):
         status = poisoned({"id": "1", "content": "<p>hello</p>", "account": {"username": "mallory",
                                                                            "display_name": "Mallory"}})
+        if self.mode == "body":
+            return self.json(self.body)
         if self.mode == "slow":
             time.sleep(2)
             return self.json([status])

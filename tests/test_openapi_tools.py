@@ -62,40 +62,6 @@ ACCEPTED = {
         "until 4.3.0 made them full Status objects, so no answer of a current server refers to it.",
 }
 
-# Problems of the document itself, reported to the owner of core/openapi.py and core/schemas.py.
-# Delete each group when its fix lands: the test then expects exactly what is left.
-EMBED_URL = ("PreviewCard.embed_url is a url (format uri) whose example, and Mastodon's value for every card but a "
-             "photo, is '': the example fails its schema, and so does every example holding a card")
-SHALLOW_QUOTE = ("ShallowQuote is referred to by nothing: Status.quote is typed Quote alone, though inside a quoted "
-                 "post Mastodon sends a ShallowQuote there (quoted_status_id instead of quoted_status)")
-KNOWN_PROBLEMS = {
-    EMBED_URL: [
-        ("no-invalid-schema-examples", "#/components/schemas/PreviewCard/examples/0/embed_url"),
-        ("no-invalid-schema-examples", "#/components/schemas/Status/examples/0/card/embed_url"),
-        ("no-invalid-schema-examples", "#/components/schemas/Status/examples/0/card"),
-        ("no-invalid-schema-examples", "#/components/schemas/Status/examples/0/card"),
-        ("no-invalid-schema-examples", "#/components/schemas/Trends_Link/examples/0/embed_url"),
-        ("no-invalid-schema-examples", "#/components/schemas/Admin_Trends_Link/examples/0/embed_url"),
-        ("no-invalid-schema-examples", "#/components/schemas/Admin_Trends_Status/examples/0/card/embed_url"),
-        ("no-invalid-schema-examples", "#/components/schemas/Admin_Trends_Status/examples/0/card"),
-        ("no-invalid-schema-examples", "#/components/schemas/Admin_Trends_Status/examples/0/card"),
-        ("no-invalid-media-type-examples", "#/components/examples/PreviewCard/value/embed_url"),
-        ("no-invalid-media-type-examples", "#/components/examples/ArrayOfTrends_Link/value/0/embed_url"),
-        ("no-invalid-media-type-examples", "#/components/examples/Admin_Trends_Link/value/embed_url"),
-        ("no-invalid-media-type-examples", "#/components/examples/Admin_Trends_Link/value/embed_url"),
-        # GET /api/v1/admin/trends/links answers anyOf [array of Admin::Trends::Link, array of
-        # Trends::Link]: its example fails the first on embed_url, and the second on the two
-        # moderator-only attributes (Redocly refuses properties a schema does not name in examples).
-        ("no-invalid-media-type-examples", "#/components/examples/ArrayOfAdmin_Trends_Link/value/0/embed_url"),
-        ("no-invalid-media-type-examples", "#/components/examples/ArrayOfAdmin_Trends_Link/value/0/embed_url"),
-        ("no-invalid-media-type-examples", "#/components/examples/ArrayOfAdmin_Trends_Link/value/0/id"),
-        ("no-invalid-media-type-examples", "#/components/examples/ArrayOfAdmin_Trends_Link/value/0/requires_review"),
-        ("no-invalid-media-type-examples", "#/components/examples/ArrayOfAdmin_Trends_Link/value"),
-    ],
-    SHALLOW_QUOTE: [("no-unused-components", "#/components/schemas/ShallowQuote")],
-}
-
-
 def test_redocly_finds_no_errors_and_only_the_listed_warnings(document):
     needed(REDOCLY, "npm ci --prefix tests/js")
     # Offline: no usage report, no update check (each would reach out to the network).
@@ -111,11 +77,11 @@ def test_redocly_finds_no_errors_and_only_the_listed_warnings(document):
     assert report["totals"]["errors"] == 0 and result.returncode == 0, \
         "\n".join(f"{rule} at {where}: {message}" for rule, severity, where, message in problems if severity == "error")
     found = sorted((rule, where) for rule, severity, where, _ in problems if severity == "warn")
-    expected = sorted([*ACCEPTED, *(w for group in KNOWN_PROBLEMS.values() for w in group)])
+    expected = sorted(ACCEPTED)
     messages = {(rule, where): message for rule, _, where, message in problems}
     unexpected = [f"{rule} at {where}: {messages[rule, where]}" for rule, where in sorted(set(found) - set(expected))]
     assert found == expected, ("new warnings:\n" + "\n".join(unexpected) if unexpected else
-                               "warnings gone (delete them from ACCEPTED or KNOWN_PROBLEMS): "
+                               "warnings gone (delete them from ACCEPTED): "
                                f"{sorted(set(expected) - set(found))}; or their counts changed")
 
 

@@ -120,7 +120,7 @@ export async function fakeUi(root, extra = {}) {
   const ui = { ...view(root), state: createState(), siteRoot: "https://docs.example/", params: new URLSearchParams(),
                redirectUri: "https://docs.example/explorer/", calls };
   for (const name of ["connect", "renderScopes", "renderApp", "renderTokens", "saveTokens", "renderChoice",
-                      "finishLogin", "perform", "selectEndpoint"]) {
+                      "finishLogin", "perform", "selectEndpoint", "clearDrift"]) {
     ui[name] = record(name);
   }
   return Object.assign(ui, extra);

@@ -32,6 +32,7 @@ export function instancePanel(ui) {
     if (attempt !== attempts) return;
     const { origin } = instance;
     Object.assign(state, { instance, info });
+    ui.clearDrift();  // a report on another instance's answer
     storage.setLastInstance(origin);
     const list = $("mc-x-instance-info");
     list.hidden = false;

@@ -1,6 +1,8 @@
 // The response to a request.
 
 import { InstanceError } from "./api.js";
+import { el } from "./dom.js";
+import { driftReport } from "./drift.js";
 import { explainStatus } from "./explain.js";
 import { parseLinkHeader } from "./links.js";
 import { MOVED, tokenFor } from "./state.js";
@@ -30,7 +32,38 @@ export function responseView(answer, method, choice, permission, origin) {
 export function responsePanel(ui) {
   const { $, on, say, state } = ui;
 
+  // Cleared by a new request, a failure, another instance.
+  function clearDrift() {
+    $("mc-x-drift").hidden = $("mc-x-drift-text").hidden = true;
+  }
+
+  // Links made from catalog.json only; the rest is text.
+  function renderDrift(drift) {
+    if (!drift) return;
+    const link = (name) => name && el("a", { href: new URL(state.catalog.entities[name].url, ui.siteRoot).href, text: name });
+    const items = drift.findings.map((f) => el("li", {}, `${f.path}: ${f.text}`, link(f.entity), f.tail));
+    if (drift.more) items.push(el("li", { text: `… and ${drift.more} more` }));
+    $("mc-x-drift").hidden = false;
+    $("mc-x-drift-list").replaceChildren(...items);
+    $("mc-x-drift-list").hidden = !items.length;
+    say("mc-x-drift-summary", drift.summary, items.length ? "warning" : "ok");
+    say("mc-x-drift-copied", "");
+    $("mc-x-drift-text").textContent = drift.text;
+  }
+
+  async function copyDrift() {
+    try {
+      await navigator.clipboard.writeText($("mc-x-drift-text").textContent);
+      say("mc-x-drift-copied", "Copied.", "ok");
+    } catch {
+      $("mc-x-drift-text").hidden = false;  // to copy by hand
+      say("mc-x-drift-copied", "The browser refused the clipboard: the report is below.", "warning");
+    }
+  }
+
   async function perform(method, url, init, choice) {
+    const { endpoint } = state;
+    clearDrift();
     $("mc-x-response").hidden = false;
     say("mc-x-status-line", `${method} ${url} …`);
     const { instance } = state;
@@ -53,10 +86,12 @@ export function responsePanel(ui) {
     state.pages = shown.pages;
     for (const rel of ["prev", "next"]) $(`mc-x-${rel}`).hidden = !state.pages[rel];
     $("mc-x-pages").hidden = !state.pages.prev && !state.pages.next;
+    renderDrift(driftReport(answer, endpoint, state.catalog, state.info?.version, instance.origin));
   }
 
   const page = (rel) => state.pages[rel] && state.last && perform("GET", state.pages[rel], {}, state.last.choice);
   on("mc-x-prev", "click", () => page("prev"));
   on("mc-x-next", "click", () => page("next"));
-  return { perform };
+  on("mc-x-drift-copy", "click", copyDrift);
+  return { perform, clearDrift };
 }
