@@ -21,7 +21,12 @@ const ENTITIES = {
     modes: { type: "array of string", enum: ["x", "y"], optional: true },
     old: { type: "string", removed: "3.0.0" },
     fresh: { type: "string", added: "4.5.0" },
+    quote: { type: "Quote or ShallowQuote", nullable: true, optional: true },
+    either: { type: "array of integer or string", optional: true },
   } },
+  Quote: { url: "entities/Quote/#Quote", attributes: { state: { type: "string" }, quoted: { type: "Thing", nullable: true } } },
+  ShallowQuote: { url: "entities/ShallowQuote/#ShallowQuote", attributes: { state: { type: "string" },
+                                                                             quoted_id: { type: "string", nullable: true } } },
   Owner: { url: "entities/Owner/#Owner", attributes: { name: { type: "string" }, emojis: { type: "array of Emoji" } } },
   Emoji: { url: "entities/Emoji/#Emoji", attributes: { shortcode: { type: "string" }, url: { type: "url" } } },
   Tag: { url: "entities/Tag/#Tag", attributes: { name: { type: "string" } } },
@@ -57,6 +62,25 @@ test("a field the docs do not describe, under any name, is undocumented; no name
   ]);
   assert.deepEqual(result.findings[0], { kind: "undocumented", path: "$.extra", text: "not documented in ",
                                          entity: "Thing", tail: "" });
+});
+
+test("a union: the alternative that fits best, judged one level deep", () => {
+  assert.deepEqual(check(thing({ quote: { state: "accepted", quoted_id: "9" }, either: [1, "a", 2] })).findings, []);
+  assert.deepEqual(check(thing({ quote: { state: "accepted", quoted: thing() } })).findings, []);
+  assert.deepEqual(lines(check(thing({ quote: { state: "accepted", quoted: thing({ id: 2 }) } }))),
+                   ["$.quote.quoted.id: documented as string in Thing, got number 2"]);
+  assert.deepEqual(lines(check(thing({ quote: { state: 1, quoted_id: "9", x: 1 } }))), [
+    "$.quote.state: documented as string in ShallowQuote, got number 1",
+    "$.quote.x: not documented in ShallowQuote",
+  ]);
+  assert.deepEqual(lines(check(thing({ quote: "q", either: [true] }))), [
+    '$.quote: documented as Quote in Thing, got string "q"',
+    "$.either[0]: documented as integer in Thing, got boolean true",
+  ]);
+  // Quotes of quotes: each level is judged once more, never the whole subtree per alternative.
+  let deep = thing();
+  for (let i = 0; i < 40; i++) deep = thing({ quote: { state: "accepted", quoted: deep } });
+  assert.ok(check(deep).unchecked > 0);
 });
 
 test("a required field missing is reported; an optional or removed one is not", () => {
@@ -152,8 +176,8 @@ test("the walk is bounded: at most 200 findings, 50 items per array, a bounded d
   assert.equal(result.more, 0);  // the first 50 items, 4 findings each
   assert.equal(result.unchecked, 30);
   assert.equal(summary({ type: "array of Thing", ...result }), "200 differences from the documented array of Thing: " +
-               "150 type mismatches, 50 undocumented values. 30 array items or nested values beyond the first 50 (or too " +
-               "deep) were not checked.");
+               "150 type mismatches, 50 undocumented values. 30 items past the first 50 of a list, or too deep, " +
+               "not checked.");
   const exact = check(many.slice(0, 60), "array of Thing");
   assert.equal(exact.more, 0);
   let deep = thing();
@@ -176,8 +200,8 @@ test("the report as text: a header line, the summary, one line per finding, what
   assert.equal(all[0], "Drift report: GET /api/v1/things on https://instance.example (version 4.3.0 <b>x</b>), " +
                        "against the docs of Mastodon 4.7.0");
   assert.equal(all[1], "250 differences from the documented array of Thing: 40 undocumented fields, 120 type mismatches, " +
-                       "40 undocumented values among the first 200. 10 array items or nested values beyond the first 50 " +
-                       "(or too deep) were not checked.");
+                       "40 undocumented values among the first 200. 10 items past the first 50 of a list, or too deep, " +
+                       "not checked.");
   assert.equal(all[1], report.summary);
   assert.equal(all[2], "$[0].id: documented as string in Thing, got number 0");
   assert.equal(all.length, 2 + 200 + 1);
@@ -237,6 +261,7 @@ function build(type, depth, spec = {}) {
     const item = build(many[2], depth + 1, { enum: spec.enum });
     return many[1] === "array" ? [item, structuredClone(item)] : { key: item };
   }
+  if (type.includes(" or ")) return build(type.split(" or ")[0], depth, spec);
   if (!(type in entities)) return spec.enum ? spec.enum[0] : SCALAR[type];
   const out = {};
   for (const [name, a] of Object.entries(entities[type].attributes)) {
@@ -248,7 +273,8 @@ function build(type, depth, spec = {}) {
 
 test("catalog.json: the Mastodon version, and every answer's type is one the comparison knows", () => {
   assert.match(catalog.mastodon, /^\d+\.\d+\.\d+$/);
-  const known = (t) => /^(array|hash) of /.test(t) ? known(t.replace(/^(array|hash) of /, "")) : t in entities || t in SCALAR;
+  const known = (t) => /^(array|hash) of /.test(t) ? known(t.replace(/^(array|hash) of /, ""))
+    : t.split(" or ").every((alt) => alt in entities || alt in SCALAR);
   for (const endpoint of catalog.endpoints) {
     for (const answer of endpoint.answers) {
       if (answer.type) assert.ok(known(answer.type), `${endpoint.id}: ${answer.type}`);
@@ -274,6 +300,8 @@ test("a Status, an Instance and an Account built from the catalog's attributes m
     assert.deepEqual(compare(value, name, entities).findings, [], name);
     assert.deepEqual(compare([value, value], `array of ${name}`, entities).findings, [], name);
   }
+  const shallow = { ...build("Status", 0), quote: { state: "accepted", quoted_status_id: "1" } };
+  assert.deepEqual(compare(shallow, "Status", entities).findings, [], "a quote as a ShallowQuote");
   const status = build("Status", 0), other = build("Status", 0);
   status.account.emojis[0].url = 7;
   status.account.emojis[0]["<img src=x onerror=alert(1)>"] = "x";

@@ -8,7 +8,7 @@ const KINDS = { undocumented: "undocumented field", missing: "missing field", ty
 
 // "4.3.1+glitch" -> [4, 3, 1]; "v4.2" -> [4, 2, 0]; else null.
 export function parseVersion(text) {
-  const m = /^\s*v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(typeof text === "string" ? text : "");
+  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(typeof text === "string" ? text : "");
   return m && [+m[1], +m[2], +(m[3] ?? 0)];
 }
 
@@ -51,10 +51,16 @@ export function compare(value, type, entities, { serverVersion, limits = LIMITS 
         check(v[name], many[2], typeof name === "number" ? `${path}[${name}]` : path + key(name), depth + 1, entity,
               { enum: spec?.enum });
       }
+    } else if (t.includes(" or ") && depth <= limits.depth) {  // "Quote or ShallowQuote": the best fit, one level deep
+      const score = (alt) => {
+        const shallow = compare(v, alt, entities, { serverVersion, limits: { ...limits, depth: 0 } });
+        return shallow.findings.length + shallow.more;
+      };
+      check(v, t.split(" or ").reduce((x, y) => (score(y) < score(x) ? y : x)), path, depth, entity, spec);
     } else if (!Object.hasOwn(entities, t)) {
       if (!fits(v, t)) mismatch();
       else if (spec?.enum && !spec.enum.includes(v)) {
-        add("value", path, `${got(v)} is not a value `, entity, ` documents (${clip(spec.enum.join(", "), 120)})`);
+        add("value", path, `${got(v)} is not a value `, entity, ` documents (${spec.enum.join(", ")})`);
       }
     } else if (!isObject(v)) mismatch();
     else if (depth > limits.depth) unchecked++;
@@ -89,8 +95,7 @@ export function summary(result) {
   });
   return `${count} difference${count > 1 ? "s" : ""} from the documented ${result.type}: ` +
     counts.filter(Boolean).join(", ") + (result.more ? ` among the first ${result.findings.length}.` : ".") +
-    (result.unchecked ? ` ${result.unchecked} array items or nested values beyond the first ${LIMITS.items} (or ` +
-                        "too deep) were not checked." : "");
+    (result.unchecked ? ` ${result.unchecked} items past the first ${LIMITS.items} of a list, or too deep, not checked.` : "");
 }
 
 // An answer's report, or null: against the endpoint's JSON answers of its status (of several,

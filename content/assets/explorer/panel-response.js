@@ -57,7 +57,7 @@ export function responsePanel(ui) {
       say("mc-x-drift-copied", "Copied.", "ok");
     } catch {
       $("mc-x-drift-text").hidden = false;  // to copy by hand
-      say("mc-x-drift-copied", "The browser refused the clipboard: the report is below.", "warning");
+      say("mc-x-drift-copied", "Copying was refused: the report is below.", "warning");
     }
   }
 
