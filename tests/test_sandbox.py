@@ -136,6 +136,7 @@ def test_register_rejects_unknown_scopes_and_bad_redirects(sandbox):
 def test_instance_endpoints_are_public_with_a_version(sandbox):
     assert get(sandbox, "/api/v2/instance").json()["version"] == "4.7.0"
     assert get(sandbox, "/api/v1/instance").json()["version"] == "4.7.0"
+    assert get(sandbox, "/api/v1/instance").json()["invites_enabled"] is True  # the everyone role may invite
 
 
 def test_a_trailing_or_doubled_slash_routes_like_rails_without_a_redirect(sandbox):
@@ -278,7 +279,7 @@ def test_pkce_needs_s256_named(sandbox):
         query = {"response_type": "code", "client_id": app["client_id"], "redirect_uri": CALLBACK,
                  "code_challenge": pkce()[1], **({"code_challenge_method": method} if method else {})}
         page = browser.get(f"{sandbox.url}/oauth/authorize?{urlencode(query)}", allow_redirects=False)
-        assert page.status_code == 302 and "error=invalid_request" in page.headers["Location"]
+        assert page.status_code == 400 and "invalid_request" in page.text  # Doorkeeper's error page
 
 
 def test_code_cannot_be_reused(sandbox):
@@ -311,7 +312,15 @@ def test_authorize_scope_must_be_within_the_app(sandbox):
                                                        "next": "/oauth/authorize"})
     query = {"response_type": "code", "client_id": app["client_id"], "redirect_uri": CALLBACK, "scope": "write"}
     page = browser.get(f"{sandbox.url}/oauth/authorize?{urlencode(query)}", allow_redirects=False)
-    assert "error=invalid_scope" in page.headers["Location"]
+    # Mastodon leaves Doorkeeper's handle_auth_errors at :render: a GET with an error is never
+    # redirected back to the app but shows the error page, 400 (401 for an unknown client).
+    assert page.status_code == 400 and "Location" not in page.headers and "invalid_scope" in page.text
+    unknown = browser.get(f"{sandbox.url}/oauth/authorize?{urlencode({**query, 'client_id': 'nope'})}",
+                          allow_redirects=False)
+    assert unknown.status_code == 401 and "invalid_client" in unknown.text
+    odd = browser.get(f"{sandbox.url}/oauth/authorize?{urlencode({**query, 'redirect_uri': 'Ò'})}",
+                      allow_redirects=False)  # was a 500: Authlib will not quote it in an error
+    assert odd.status_code == 400 and "invalid_redirect_uri" in odd.text
 
 
 def test_force_login_shows_the_login_page_for_a_second_account(sandbox):
@@ -349,6 +358,20 @@ def test_revoke_needs_client_auth_and_kills_the_token(sandbox):
     assert 'error="invalid_token"' in after.headers["WWW-Authenticate"]
 
 
+def test_token_and_revoke_take_a_json_body_as_rails_parses_it(sandbox):
+    app = register(sandbox)
+    credentials = {"client_id": app["client_id"], "client_secret": app["client_secret"]}
+    issued = post(sandbox, "/oauth/token", json={"grant_type": "client_credentials", "scope": "read", **credentials})
+    assert issued.status_code == 200 and issued.json()["scope"] == "read"
+    tok = issued.json()["access_token"]
+    assert post(sandbox, "/oauth/revoke", json={"token": tok}).status_code == 403  # no client authentication
+    assert post(sandbox, "/oauth/revoke", json={"token": tok, **credentials}).json() == {}
+    assert get(sandbox, "/api/v1/apps/verify_credentials", tok).status_code == 401
+    # A value that is not a string is no grant name.
+    odd = post(sandbox, "/oauth/token", json={"grant_type": ["client_credentials"], **credentials})
+    assert odd.status_code == 400 and odd.json()["error"] == "unsupported_grant_type"
+
+
 def test_userinfo_needs_profile_only(sandbox):
     app = register(sandbox)
     profile = user_token(sandbox, app, "profile")
@@ -370,6 +393,37 @@ def test_read_reads_the_home_timeline_with_pagination(sandbox):
     assert int(second.json()[0]["id"]) < int(first.json()[-1]["id"])
     assert first.headers["X-RateLimit-Limit"] == "300"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", first.headers["X-RateLimit-Reset"])
+    # Rack::Attack's windows are aligned on the period: the reset is a whole multiple of 5 minutes.
+    minute, second = first.headers["X-RateLimit-Reset"][14:16], first.headers["X-RateLimit-Reset"][17:]
+    assert int(minute) % 5 == 0 and second == "00.000000Z"
+
+
+def test_link_repeats_only_the_parameters_sent_and_the_filters(sandbox):
+    tok = user_token(sandbox, register(sandbox), "read")
+    plain = get(sandbox, "/api/v1/timelines/public", tok)
+    assert len(plain.json()) == 20  # DEFAULT_STATUSES_LIMIT
+    assert plain.links["next"]["url"] == f"{sandbox.url}/api/v1/timelines/public?max_id={plain.json()[-1]['id']}"
+    assert plain.links["prev"]["url"] == f"{sandbox.url}/api/v1/timelines/public?min_id={plain.json()[0]['id']}"
+    local = get(sandbox, "/api/v1/timelines/public", tok, params={"local": "true", "limit": 3, "foo": "bar"})
+    assert local.links["next"]["url"].endswith(f"?local=true&limit=3&max_id={local.json()[-1]['id']}")
+    empty = get(sandbox, "/api/v1/timelines/public", tok, params={"max_id": "1"})
+    assert empty.json() == [] and "Link" not in empty.headers
+
+
+def test_notifications_pages_of_40_at_most_80_with_their_filters_in_link(sandbox):
+    tok = user_token(sandbox, register(sandbox), "read")
+    for n in range(45):  # alice's notifications are her public statuses' favourites
+        sandbox.store.add_status(sandbox.store.users["alice"].account, f"<p>More {n}</p>")
+    default = get(sandbox, "/api/v1/notifications", tok)
+    assert len(default.json()) == 40  # DEFAULT_NOTIFICATIONS_LIMIT
+    first = default.json()[0]  # someone else's favourite, grouped by status and hour as Mastodon groups them
+    assert first["account"]["username"] != "alice" and first["status"]["account"]["username"] == "alice"
+    assert re.fullmatch(rf"favourite-{first['status']['id']}-\d+", first["group_key"])
+    assert len(get(sandbox, "/api/v1/notifications", tok, params={"limit": 500}).json()) == 55  # all there are
+    assert len(get(sandbox, "/api/v1/notifications", tok, params={"limit": 50}).json()) == 50
+    typed = get(sandbox, "/api/v1/notifications", tok, params={"types[]": ["favourite", "mention"], "limit": 2})
+    assert typed.links["next"]["url"].endswith(
+        f"?limit=2&types%5B%5D=favourite&types%5B%5D=mention&max_id={typed.json()[-1]['id']}")
 
 
 def test_profile_only_token_is_refused_on_the_home_timeline(sandbox):
@@ -396,7 +450,8 @@ def test_missing_token_is_401(sandbox):
 def test_scope_hierarchy_follow_grants_write_blocks(sandbox):
     app = register(sandbox)
     follow = user_token(sandbox, app, "follow")
-    assert post(sandbox, "/api/v1/accounts/3/block", follow).json()["blocking"] is True
+    relationship = post(sandbox, "/api/v1/accounts/3/block", follow).json()
+    assert relationship["blocking"] is True and relationship["muting_expires_at"] is None  # 4.6 and later
     granular = user_token(sandbox, app, "read:statuses")
     assert get(sandbox, "/api/v1/timelines/home", granular).status_code == 200
     assert post(sandbox, "/api/v1/accounts/3/block", granular).status_code == 403
@@ -408,6 +463,10 @@ def test_post_status_needs_text(sandbox):
     assert blank.status_code == 422 and blank.json() == {"error": "Validation failed: Text can't be blank"}
     made = post(sandbox, "/api/v1/statuses", tok, json={"status": "<b>hi</b>", "visibility": "private"})
     assert made.status_code == 200 and made.json()["content"] == "<p>&lt;b&gt;hi&lt;/b&gt;</p>"
+    # The app it was posted with (show_application defaults to true), and pinnable as the author's.
+    assert made.json()["application"] == {"name": "Test client", "website": "https://a.example"}
+    assert made.json()["pinned"] is False
+    assert get(sandbox, "/api/v1/statuses/100001").json()["application"] is None  # seeded: no app
 
 
 def test_status_length_is_limited_like_mastodon(sandbox):
@@ -535,6 +594,7 @@ def test_legacy_mode_has_no_metadata_and_no_cors_on_revoke(legacy):
     assert "Access-Control-Allow-Origin" not in preflight(legacy, "/oauth/revoke", "POST").headers
     assert preflight(legacy, "/oauth/token", "POST").headers["Access-Control-Allow-Origin"] == "*"
     assert get(legacy, "/api/v2/instance").json()["version"] == "4.2.10"
+    assert get(legacy, "/oauth/userinfo").status_code == 404  # added in 4.4
 
 
 def test_legacy_mode_registration_and_ignored_pkce(legacy):
@@ -548,6 +608,9 @@ def test_legacy_mode_registration_and_ignored_pkce(legacy):
     ignored = token(legacy, app, grant_type="authorization_code", code=query["code"], redirect_uri=CALLBACK,
                     code_verifier="not-the-verifier")
     assert ignored.status_code == 200
+    # What came after 4.2 is not sent: the relationship has no muting_expires_at (4.6).
+    blocked = post(legacy, "/api/v1/accounts/3/block", user_token(legacy, app, "write"))
+    assert blocked.status_code == 200 and "muting_expires_at" not in blocked.json()
 
 
 def test_placeholder_app_token_mode():

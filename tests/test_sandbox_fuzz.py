@@ -136,7 +136,7 @@ KNOWN = [
     case("basic-not-utf8", "POST", "/oauth/token", {"data": {"grant_type": "client_credentials"}}, "Basic /w==", 401),
     case("bearer-blank-revoke", "POST", "/oauth/revoke", {"data": {"token": "x"}}, "Bearer ", 403),
     case("response-type-quote", "GET", "/oauth/authorize", {"query_string": {
-        "response_type": 'c"de', "client_id": "{client_id}", "redirect_uri": CALLBACK}}, None, 302),
+        "response_type": 'c"de', "client_id": "{client_id}", "redirect_uri": CALLBACK}}, None, 400),
     case("bearer-blank-home", "GET", "/api/v1/timelines/home", {}, "Bearer ", 401),
     case("bearer-blank-public", "GET", "/api/v1/timelines/public", {}, "Bearer ", 200),  # a blank token is none
     case("huge-max-id", "GET", "/api/v1/timelines/public", {"query_string": {"max_id": "9" * 5000}}, None, 200),

@@ -15,6 +15,7 @@ from authlib.oauth2.rfc6749.errors import InvalidRequestError, InvalidScopeError
 from authlib.oauth2.rfc6750 import BearerTokenValidator
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from .store import Grant, Store, Token
 
@@ -56,15 +57,40 @@ class MastodonCodeChallenge(CodeChallenge):
         return authorization_code.code_challenge_method
 
 
+class JsonOrFormPayload(FlaskOAuth2Payload):
+    def __init__(self, request, form):
+        super().__init__(request)
+        self._form = form
+
+    @property
+    def data(self):
+        return CombinedMultiDict([self._request.args, self._form])
+
+
+def body_params(request) -> MultiDict:
+    """The body's parameters as Rails reads them: a form, or a JSON object (Rails' params parser
+    turns `{"grant_type": "client_credentials"}` into the same params, and Doorkeeper reads those).
+    Only string values: a number or a list is no credential or grant name."""
+    body = flask.g.get("json")
+    if isinstance(body, dict):
+        return MultiDict([(key, value) for key, value in body.items() if isinstance(value, str)])
+    return request.form
+
+
 class LoopbackRequest(FlaskOAuth2Request):
     """Authlib takes plain http only on a URL that names a loopback host. The sandbox listens on
     loopback only, so a Host header with another name (a hosts-file alias, a forwarded port) must
-    not turn each OAuth request into a 500."""
+    not turn each OAuth request into a 500. The body may be a form or JSON, as with Doorkeeper."""
 
     def __init__(self, request):
         OAuth2Request.__init__(self, method=request.method, uri="http://127.0.0.1" + request.full_path,
                                headers=request.headers)
-        self._request, self.payload = request, FlaskOAuth2Payload(request)
+        self._request, self._form = request, body_params(request)
+        self.payload = JsonOrFormPayload(request, self._form)
+
+    @property
+    def form(self):
+        return self._form
 
 
 class MastodonServer(AuthorizationServer):

@@ -37,6 +37,7 @@ MAX_BODY = 99 * 2**20
 FORM_LIMIT = 4 * 2**20
 JSON_DEPTH = 100
 BIGINT = 2**63 - 1  # every id is a bigint
+RATE_PERIOD = 300  # rack_attack.rb: the API throttles count per 5 minutes
 
 # What REST::InstanceSerializer reports; the same constants bound what the sandbox accepts.
 MAX_CHARS, URL_CHARS = 500, 23  # StatusLengthValidator
@@ -198,7 +199,7 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
     scopes_supported = LEGACY_SCOPES if legacy else ALL_SCOPES
     server, protector = build_oauth(app, store, legacy=legacy, code_lifetime=code_lifetime,
                                     placeholder_app_token=placeholder_app_token)
-    counters: dict[str, tuple[float, int]] = {}
+    counters: dict[str, tuple[int, int]] = {}
     version = "4.2.10" if legacy else "4.7.0"
 
     def base() -> str:
@@ -222,13 +223,13 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
         read_body()
         if request.path.startswith("/api/"):
             key = token_string() or "ip:" + (request.remote_addr or "")
-            now = time.time()
-            window_start, used = counters.get(key, (now, 0))
-            if now - window_start >= 300:
-                window_start, used = now, 0
-            used += 1
-            counters[key] = (window_start, used)
-            reset = datetime.fromtimestamp(window_start + 300, tz=timezone.utc)
+            # Rack::Attack counts in windows aligned on the period (its key holds now / period), and
+            # X-RateLimit-Reset is the window's end (api/rate_limit_headers.rb, reset_period_offset).
+            window = int(time.time() // RATE_PERIOD)
+            counted, used = counters.get(key, (window, 0))
+            used = (used if counted == window else 0) + 1
+            counters[key] = (window, used)
+            reset = datetime.fromtimestamp((window + 1) * RATE_PERIOD, tz=timezone.utc)
             g.rate = (rate_limit, max(rate_limit - used, 0), reset.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
             if used > rate_limit:
                 raise ApiError(429, "Too many requests")
@@ -410,7 +411,8 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
                         "email": "admin@sandbox.test", "urls": {"streaming_api": "ws://" + request.host},
                         "stats": {"user_count": len(store.users), "status_count": len(store.statuses),
                                   "domain_count": 1}, "thumbnail": base() + "/packs/media/images/preview.png",
-                        "registrations": True, "approval_required": False, "invites_enabled": False,
+                        "registrations": True, "approval_required": False,
+                        "invites_enabled": True,  # UserRole.everyone may invite_users by default
                         "configuration": {"accounts": {"max_featured_tags": 10}, "statuses": STATUSES,
                                           "media_attachments": MEDIA, "polls": POLLS},
                         "contact_account": None, "rules": []})
@@ -478,6 +480,16 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
                 "code_challenge_method", "lang")
         return [(k, request.values[k]) for k in keep if k in request.values]
 
+    def consent_grant(user):
+        """Authlib's pre-authorization. Authlib refuses to build an error whose description
+        would hold a character RFC 6749 forbids there (an unregistered redirect_uri such as `Ò`
+        is quoted in it) and raises ValueError instead: that is Doorkeeper's invalid_redirect_uri."""
+        try:
+            return server.get_consent_grant(end_user=user)
+        except ValueError:
+            raise AuthlibHTTPError("invalid_redirect_uri", "The requested redirect uri is malformed or doesn't "
+                                   "match client redirect URI.") from None
+
     @app.get("/oauth/authorize")
     def authorize_page():
         if request.args.get("force_login") in ("true", "1", "True"):
@@ -488,16 +500,16 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
         if user is None:
             return render_template_string(LOGIN_PAGE, next=request.full_path, error=None)
         try:
-            grant = server.get_consent_grant(end_user=user)
+            grant = consent_grant(user)
         except AuthlibHTTPError as error:
-            if getattr(error, "redirect_uri", None) and error.redirect_uri != OOB:
-                return server.handle_error_response(grant_request(), error)
-            return render_template_string(ERROR_PAGE, error=f"{error.error}: {error.description or ''}"), 400
+            # Doorkeeper with Mastodon's handle_auth_errors (the default, :render) never redirects
+            # a GET with an error back to the app: it renders its error page, since 5.6.8 with the
+            # error's status, 401 for invalid_client and 400 for the rest (5.9.6:
+            # authorizations_controller.rb:43-52, oauth/error_response.rb:51-57).
+            status = 401 if error.error in ("invalid_client", "unauthorized_client") else 400
+            return render_template_string(ERROR_PAGE, error=f"{error.error}: {error.description or ''}"), status
         return render_template_string(CONSENT_PAGE, app=grant.client, user=user,
                                       scopes=grant.request.scope.split(), params=authorize_params())
-
-    def grant_request():
-        return server.create_oauth2_request(request)
 
     @app.post("/auth/sign_in")
     def sign_in():
@@ -518,7 +530,7 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
             return render_template_string(LOGIN_PAGE, next="/oauth/authorize", error="Your session expired."), 401
         approve = request.method != "DELETE" and request.form.get("_method", "").lower() != "delete"
         try:
-            grant = server.get_consent_grant(end_user=user)
+            grant = consent_grant(user)
         except AuthlibHTTPError as error:
             return render_template_string(ERROR_PAGE, error=f"{error.error}: {error.description or ''}"), 400
         response = server.create_authorization_response(grant_user=user if approve else None, grant=grant)
@@ -544,6 +556,8 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
 
     @app.route("/oauth/userinfo", methods=["GET", "POST"])
     def userinfo():
+        if legacy:  # added in 4.4 (PR #32548): an older server routes no such path
+            return not_found()
         user = require_user(authorize("profile"))
         root = base()
         return jsonify({"iss": root + "/", "sub": f"{root}/users/{user.account.username}",
@@ -591,15 +605,21 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
         if account_id not in store.accounts:
             raise ApiError(404, "Record not found")
         store.blocks.add((user.account.id, account_id))
-        return jsonify({"id": account_id, "blocking": True, "blocked_by": False, "following": False,
+        # REST::RelationshipSerializer; muting_expires_at came with 4.6.
+        relationship = {"id": account_id, "blocking": True, "blocked_by": False, "following": False,
                         "followed_by": False, "muting": False, "muting_notifications": False, "notifying": False,
                         "showing_reblogs": False, "endorsed": False, "requested_by": False, "requested": False,
-                        "domain_blocking": False, "note": "", "languages": None})
+                        "domain_blocking": False, "note": "", "languages": None}
+        if not legacy:
+            relationship["muting_expires_at"] = None
+        return jsonify(relationship)
 
-    def page_of(items: list, path: str) -> Response:
-        """Mastodon's pagination: max_id, since_id, min_id, limit (default 20, at most 40), Link header.
-        Values are cast as Rails casts them, so a bad one narrows the page instead of failing."""
-        limit = min(abs(to_i(request.args["limit"])), 40) if "limit" in request.args else 20
+    def page_of(items: list, path: str, default: int = 20, kept: tuple[str, ...] = ("limit",)) -> Response:
+        """Mastodon's pagination: max_id, since_id, min_id, limit (limit_param: `default` when absent,
+        at most twice that), and a Link header on a page with items, whose addresses repeat the
+        parameters of `kept` the request had (next_path_params, pagination_params). Values are
+        cast as Rails casts them, so a bad one narrows the page instead of failing."""
+        limit = min(abs(to_i(request.args["limit"])), default * 2) if "limit" in request.args else default
         bounds = {key: to_i(request.args[key]) for key in ("max_id", "since_id", "min_id") if request.args.get(key)}
         if "max_id" in bounds:
             items = [i for i in items if int(i.id) < bounds["max_id"]]
@@ -611,8 +631,9 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
         response = jsonify([i.entity(base(), viewer()) for i in chosen])
         if chosen:
             root = base() + path
-            response.headers["Link"] = (f'<{root}?{urlencode({"limit": limit, "max_id": chosen[-1].id})}>; rel="next", '
-                                        f'<{root}?{urlencode({"limit": limit, "min_id": chosen[0].id})}>; rel="prev"')
+            same = [(key, value) for key in kept for value in request.args.getlist(key)]
+            response.headers["Link"] = (f'<{root}?{urlencode([*same, ("max_id", chosen[-1].id)])}>; rel="next", '
+                                        f'<{root}?{urlencode([*same, ("min_id", chosen[0].id)])}>; rel="prev"')
         return response
 
     @app.get("/api/v1/timelines/home")
@@ -620,12 +641,13 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
         user = require_user(authorize("read", "read:statuses"))
         visible = [s for s in store.timeline({"public", "unlisted", "private"})
                    if s.visibility != "private" or s.account.id == user.account.id]
-        return page_of(visible, "/api/v1/timelines/home")
+        return page_of(visible, "/api/v1/timelines/home", kept=("local", "limit"))
 
     @app.get("/api/v1/timelines/public")
     def public_timeline():
         authorize("read", "read:statuses", optional=True)
-        return page_of(store.timeline({"public"}), "/api/v1/timelines/public")
+        return page_of(store.timeline({"public"}), "/api/v1/timelines/public",
+                       kept=("local", "remote", "limit", "only_media"))
 
     @app.get("/api/v1/statuses/<status_id>")
     def show_status(status_id):
@@ -638,7 +660,8 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
 
     @app.post("/api/v1/statuses")
     def post_status():
-        user = require_user(authorize("write", "write:statuses"))
+        token = authorize("write", "write:statuses")
+        user = require_user(token)
         data = params()
         body, spoiler = text(data, "status", strip=False), text(data, "spoiler_text", strip=False)
         if not body.strip() and not data.get("media_ids"):
@@ -648,24 +671,35 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
         visibility = text(data, "visibility") or "public"
         if visibility not in ("public", "unlisted", "private", "direct"):
             raise ApiError(422, "Validation failed: Visibility is not included in the list")
-        status = store.add_status(user.account, f"<p>{html.escape(body.strip())}</p>", visibility, spoiler)
+        status = store.add_status(user.account, f"<p>{html.escape(body.strip())}</p>", visibility, spoiler, token.app)
         return jsonify(status.entity(base(), user.account))
 
     @app.get("/api/v1/notifications")
     def notifications():
         user = require_user(authorize("read", "read:notifications"))
 
+        # Someone else favourited each of the user's public statuses (Mastodon never notifies
+        # you of your own favourite). REST::NotificationSerializer; a favourite is groupable, so
+        # its group_key is "favourite-<status id>-<hour bucket>" (notification/groups.rb), a key
+        # that came with 4.3.
+        fan = next(a for a in store.accounts.values() if a.id != user.account.id)
+
         class Note:
             def __init__(self, status):
                 self.id, self.status = str(int(status.id) + 500000), status
 
             def entity(self, root, viewer=None):
-                return {"id": self.id, "type": "favourite", "created_at": self.status.entity(root)["created_at"],
-                        "group_key": f"ungrouped-{self.id}", "account": self.status.account.entity(root, viewer),
-                        "status": self.status.entity(root, viewer)}
+                body = {"id": self.id, "type": "favourite", "created_at": self.status.entity(root)["created_at"],
+                        "account": fan.entity(root, viewer), "status": self.status.entity(root, viewer)}
+                if not legacy:
+                    body["group_key"] = f"favourite-{self.status.id}-{int(self.status.created_at.timestamp()) // 3600}"
+                return body
 
         mine = [Note(s) for s in store.timeline({"public"}) if s.account.id == user.account.id]
-        return page_of(mine, "/api/v1/notifications")
+        # DEFAULT_NOTIFICATIONS_LIMIT is 40 (so at most 80), and the Link keeps the filters.
+        return page_of(mine, "/api/v1/notifications", default=40,
+                       kept=("limit", "account_id", "types[]", "exclude_types[]", "include_filtered",
+                             "supported_types[]"))
 
     return app
 

@@ -85,9 +85,11 @@ class Status:
     visibility: str = "public"
     created_at: datetime = EPOCH
     spoiler_text: str = ""
+    app: App | None = None  # the app it was posted with (the seeded ones have none)
 
     def entity(self, base: str, viewer: Account | None = None) -> dict:
-        """REST::StatusSerializer at 4.7.0; the viewer-only fields appear when someone is signed in."""
+        """REST::StatusSerializer at 4.7.0; the viewer-only fields appear when someone is signed in.
+        Every user keeps show_application on (its default), so the app is always shown."""
         quotable = self.visibility in ("public", "unlisted")
         body = {
             "id": self.id, "created_at": iso(self.created_at), "in_reply_to_id": None,
@@ -95,7 +97,8 @@ class Status:
             "visibility": self.visibility, "language": "en", "uri": f"{base}/users/{self.account.username}/statuses/{self.id}",
             "url": f"{base}/@{self.account.username}/{self.id}", "replies_count": 0, "reblogs_count": 0,
             "favourites_count": 0, "quotes_count": 0, "edited_at": None, "content": self.content, "reblog": None,
-            "application": None, "account": self.account.entity(base, viewer), "media_attachments": [], "mentions": [],
+            "application": {"name": self.app.name, "website": self.app.website or None} if self.app else None,
+            "account": self.account.entity(base, viewer), "media_attachments": [], "mentions": [],
             "tags": [], "emojis": [], "tagged_collections": [], "quote": None, "card": None, "poll": None,
             "quote_approval": {"automatic": ["public"] if quotable else [], "manual": [],
                                "current_user": "automatic" if viewer and (quotable or viewer is self.account)
@@ -103,7 +106,7 @@ class Status:
         }
         if viewer:
             body.update(favourited=False, reblogged=False, muted=False, bookmarked=False, filtered=[])
-            if viewer is self.account and quotable:
+            if viewer is self.account and self.visibility in ("public", "unlisted", "private"):  # pinnable?
                 body["pinned"] = False
         return body
 
@@ -248,10 +251,11 @@ class Store:
             self.users[username] = User(account.id, account, password, f"{username}@sandbox.test")
         return account
 
-    def add_status(self, account: Account, content: str, visibility: str = "public", spoiler_text: str = "") -> Status:
+    def add_status(self, account: Account, content: str, visibility: str = "public", spoiler_text: str = "",
+                   app: App | None = None) -> Status:
         number = len(self.statuses) + 1
         status = Status(str(100000 + number), account, content, visibility, EPOCH + timedelta(minutes=number),
-                        spoiler_text)
+                        spoiler_text, app)
         self.statuses[status.id] = status
         account.statuses_count += 1
         account.last_status_at = status.created_at
