@@ -42,12 +42,11 @@ def expanded_copy(work: Path) -> Path:
     """The same site with every marker already expanded and the JSON outputs as plain files,
     built by MkDocs without our plugin."""
     from mastodon_catalog.core import load_catalog
-    from mastodon_catalog.core.export import catalog_json
-    from mastodon_catalog.core.openapi import openapi
     from mastodon_catalog.core.entities import load_entities
     from mastodon_catalog.core.pages import PagePipeline
     from mastodon_catalog.core.render import Renderer
     from mastodon_catalog.core.returns import attach
+    from mastodon_catalog.outputs import dumps, outputs, read_config, site_url
 
     plain = work / "plain"
     shutil.copytree(ROOT / "content", plain / "content")
@@ -61,10 +60,9 @@ def expanded_copy(work: Path) -> Path:
     def url(page: str) -> str:  # MkDocs' directory URLs
         return page.removesuffix(".md").removesuffix("index") + ("" if page.endswith("index.md") else "/")
 
-    outputs = {"catalog.json": catalog_json(catalog, url), "openapi.json": openapi(catalog, url, "http://127.0.0.1:8000/")}
-    for name, data in outputs.items():
-        (plain / "content" / name).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    config = read_config(ROOT / "mkdocs.yml")  # site_url from SITE_URL, as the plugin's build reads it
+    for name, data in outputs(catalog, url, site_url(config.get("site_url")), "catalog.json", "openapi.json"):
+        (plain / "content" / name).write_text(dumps(data()), encoding="utf-8")
     config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "mastodon/catalog" in p)]
     config.pop("watch", None)
     config["markdown_extensions"] = [e for e in config["markdown_extensions"]

@@ -16,8 +16,10 @@ def soup(html: str) -> BeautifulSoup:
 
 
 @pytest.fixture
-def tiny(tmp_path) -> Path:
-    """A copy of the tiny site, free to be edited by the test."""
+def tiny(tmp_path, monkeypatch) -> Path:
+    """A copy of the tiny site, free to be edited by the test. Its mkdocs.yml reads site_url
+    from SITE_URL: unset here, whatever the shell running the tests says."""
+    monkeypatch.delenv("SITE_URL", raising=False)
     shutil.copytree(TINY, tmp_path / "tiny")
     return tmp_path / "tiny"
 

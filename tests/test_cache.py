@@ -103,3 +103,34 @@ def test_the_snapshot_of_the_real_catalog_is_the_catalog():
 
     catalog = load_catalog(ROOT / "data" / "endpoints.yaml")
     assert snapshot.load(snapshot.dump(catalog)) == catalog
+
+
+def test_edited_entities_reach_the_json_outputs(tiny, build):
+    """The JSON outputs are keyed by the entities too: an edited attribute is not served from the
+    cache of the build before."""
+    import json
+    import textwrap
+
+    (tiny / "data/entities").mkdir()
+    entities = tiny / "data/entities/Things.yaml"
+    entities.write_text("".join(textwrap.dedent(f"""\
+        - name: {name}
+          anchor: {name}
+          summary: A thing.
+          history: [{{version: "1.0.0", change: added}}]
+          attributes:
+            - {{name: id, type: string, description: Its id., history: [{{version: "1.0.0", change: added}}]}}
+        """) for name in ("Application", "Token", "CredentialAccount", "Relationship", "Status")))
+    (tiny / "content/entities").mkdir()
+    (tiny / "content/entities/Things.md").write_text("# Things\n\n" + "".join(
+        f"<!-- entity {name} -->\n\n" for name in ("Application", "Token", "CredentialAccount", "Relationship",
+                                                   "Status")))
+
+    def id_type() -> str:
+        written = json.loads((build(tiny).dir / "catalog.json").read_text())
+        return written["entities"]["Status"]["attributes"]["id"]["type"]
+
+    assert id_type() == "string"
+    assert list((tiny / ".cache" / "mastodon_catalog").glob("catalog.json-*"))
+    entities.write_text(entities.read_text().replace("{name: id, type: string", "{name: id, type: integer"))
+    assert id_type() == "integer"

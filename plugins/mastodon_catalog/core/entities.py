@@ -12,7 +12,8 @@ from .errors import CatalogError, Problem
 from .fields import ATTRIBUTE, CHANGE, ENTITY, VALUE_KINDS
 from .loader import _Reader, decode, literal, read_yaml, suggest
 from .located import LList, LMap, Loc
-from .model import Attribute, Change, Entity, freeze
+from .model import Attribute, Catalog, Change, Entity, freeze
+from .returns import attach
 from .versions import format_version
 
 ENTITIES_DIR = "data/entities"
@@ -162,3 +163,11 @@ def load_entities(folder: str | Path, display: str = ENTITIES_DIR) -> dict[str, 
             raise CatalogError([Problem(name, 1, 1, f"cannot read the entities: {err}", "check the file")]) from None
     return parse_entities(files)
 
+
+def with_entities(catalog: Catalog, folder: Path, display: str = ENTITIES_DIR) -> Catalog:
+    """The catalog with the entities of `folder` attached, every `returns` checked against
+    them (CatalogError lists any problem); unchanged when the folder does not exist, since a
+    site may document endpoints alone. What a host without the plugin's caches uses."""
+    if folder.is_dir():
+        attach(catalog, load_entities(folder, display))
+    return catalog

@@ -3,6 +3,7 @@ OpenAPI 3.1 document for other tools."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable
 
@@ -34,7 +35,14 @@ def _param(p: Parameter) -> dict:
 
 
 SCHEMA_FILE = "catalog.schema.json"  # published beside catalog.json
-FORMAT = 2  # raised when a field is removed or changes meaning; new fields leave it alone
+FORMAT = 2  # see FORMAT_RULE
+FORMAT_RULE = ("`format` is raised when a field is removed or changes meaning; new fields leave it alone, so a "
+               "reader ignores fields it does not know.")
+
+
+def schema_path(catalog_path: str) -> str:
+    """Where the schema of a catalog.json at `catalog_path` (in the site) is published: beside it."""
+    return posixpath.join(posixpath.dirname(catalog_path), SCHEMA_FILE)
 
 
 def _attribute(a: Attribute) -> dict:
@@ -51,13 +59,16 @@ def entities_json(entities: dict[str, Entity], page_url: PageUrl) -> dict:
             for name, e in entities.items()}
 
 
-def catalog_json(catalog: Catalog, page_url: PageUrl, base_url: str = "") -> dict:
+def catalog_json(catalog: Catalog, page_url: PageUrl, base_url: str = "", path: str = "catalog.json") -> dict:
     """The whole catalog as plain JSON: scopes with what each grants (transitively), every
     endpoint with its documentation URL, and the entities. An endpoint field of the spec that
     the model keeps as plain data (Endpoint.extra) is written under its own name, as the
-    catalog has it. Page URLs are relative to `base_url`, the site's deployed address."""
+    catalog has it. Page URLs are relative to `base_url`, the site's deployed address ("" when
+    unknown). `path` is where the file is published in the site: "$schema" names the schema
+    beside it, as an absolute URL when the address is known. core/catalog_schema.py states
+    this shape: change both together."""
     return {
-        "$schema": base_url.rstrip("/") + "/" + SCHEMA_FILE if base_url else SCHEMA_FILE,
+        "$schema": base_url.rstrip("/") + "/" + schema_path(path) if base_url else SCHEMA_FILE,
         "format": FORMAT, "mastodon": MASTODON, "base_url": base_url or None,
         "scopes": [
             {"name": s.name, "summary": s.summary, "added": _v(s.added), "deprecated": _v(s.deprecated),

@@ -19,10 +19,9 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
 from ..core import CatalogError, Problem, load_catalog
-from ..core.entities import entity_files, load_entities
+from ..core.entities import entity_files, with_entities
 from ..core.pages import PagePipeline, SiteChecker, SiteReport, check_site, page_titles, without_front_matter
 from ..core.render import Renderer
-from ..core.returns import attach
 
 log = logging.getLogger("mkdocs.plugins.mastodon_catalog")
 # The rendered headers use attr_list (heading ids, classes), md_in_html and tables.
@@ -105,10 +104,8 @@ def site_for(host: Host) -> tuple[PagePipeline, SiteChecker, SiteReport | None]:
     if key not in _SITES:
         pages = frozenset(p for p, _, _ in host.sources()) if host.docs.is_dir() else None
         catalog = load_catalog(host.path("catalog"), host.options["catalog"], pages=pages)
-        if host.path("entities_dir").is_dir():
-            folder = host.path("entities_dir")
-            attach(catalog, load_entities(folder, host.options["entities_dir"] or str(Path(
-                host.options["catalog"]).parent / "entities")))
+        with_entities(catalog, host.path("entities_dir"),
+                      host.options["entities_dir"] or str(Path(host.options["catalog"]).parent / "entities"))
         templates = [host.path("templates_dir")] if host.options["templates_dir"] else []
         titles = page_titles(host.docs, sorted({e.page for e in catalog.endpoints})) if host.docs.is_dir() else {}
         renderer = Renderer(catalog, templates, host.options["tokens_page"], host.options["scopes_page"],

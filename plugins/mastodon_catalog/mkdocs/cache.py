@@ -1,7 +1,8 @@
 """Build products kept on disk between builds, each keyed by everything it is made from:
 the validated catalog (the catalog's bytes and the list of pages), the JSON outputs (the
-catalog, the pages' URLs, the site URL) and the rendered fragments (the catalog, the
-templates, the plugin's options). Nothing stale is ever served; a change means a new key."""
+catalog and the entities, the pages' URLs, the site URL) and the rendered fragments (the
+catalog, the templates, the plugin's options). Nothing stale is ever served; a change means
+a new key."""
 
 from __future__ import annotations
 

@@ -13,13 +13,11 @@ from mkdocs.structure.files import File, get_files
 from mkdocs.utils.meta import get_data
 
 from ..core import CatalogError, Problem
-from ..core.export import catalog_json
-from ..core.openapi import openapi
 from ..core.pages import PagePipeline, PageResult, check_site, page_titles
 from ..core.render import Renderer
 from ..core.returns import attach
 from ..markdown.extension import NEEDED_EXTENSIONS
-from ..outputs import dumps
+from ..outputs import dumps, outputs
 from .cache import BuildCaches
 from .config import CatalogConfig
 from .serve import GuardedBuilder
@@ -64,6 +62,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             raise PluginError(str(err)) from err
         except Exception as err:  # a bug of ours must still name the file, without a traceback
             raise PluginError(f"Error reading catalog '{display}':\n{err}") from err
+        self.entity_bytes = entity_bytes
         try:
             attach(self.catalog, entities)
         except CatalogError as err:
@@ -94,17 +93,16 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             file = files.get_file_from_path(page)
             return file.url if file else page
 
-        outputs = {
-            self.config.catalog_json: lambda: catalog_json(self.catalog, page_url),
-            self.config.openapi_json: lambda: openapi(self.catalog, page_url, config.site_url or "/"),
-        }
-        # The outputs depend on the catalog, the pages' URLs and the site URL: that is the key.
-        urls = "\n".join(sorted(f"{page}={page_url(page)}" for page in {e.page for e in self.catalog.endpoints}))
-        parts = [self.catalog_bytes, urls, config.site_url or "/"]
-        for path, build in outputs.items():
-            if path:
-                content = self.caches.output(path.replace("/", "_"), parts, lambda build=build: dumps(build()))
-                files.append(File.generated(config, path, content=content))
+        # Under `mkdocs serve`, site_url is the dev server's address; unset, nothing publishes a URL.
+        site_url = config.site_url or ""
+        # The outputs depend on the catalog, its entities, the pages' URLs and the site URL: that is the key.
+        urls = "\n".join(sorted(f"{page}={page_url(page)}" for page in {e.page for e in self.catalog.endpoints}
+                                | {e.page for e in self.catalog.entities.values()}))
+        parts = [self.catalog_bytes, self.entity_bytes, urls, site_url]
+        made = outputs(self.catalog, page_url, site_url, self.config.catalog_json, self.config.openapi_json)
+        for path, build in made:
+            content = self.caches.output(path.replace("/", "_"), parts, lambda build=build: dumps(build()))
+            files.append(File.generated(config, path, content=content))
         return files
 
     def on_pre_build(self, *, config):
