@@ -52,7 +52,11 @@ def test_a_removed_endpoint_answers_404_on_newer_servers():
     ("accounts/verify_credentials", [401, 403, 422, 429]),  # user only, scoped
     ("apps/verify_credentials", [401, 429]),  # any token, no scope
     ("accounts/get", [401, 404, 429]),  # public: only a bad token is refused
-    ("accounts/create", [401, 403, 403, 422, 429]),  # app only, scoped, a form to validate
+    ("accounts/create", [400, 401, 403, 403, 422, 429]),  # app only, scoped, a body to parse and validate
+    ("oauth/token", [400, 400, 401]),  # Doorkeeper's own answers and an unreadable body; no 429 outside /api/
+    ("oauth/revoke", [400, 403]),
+    ("oauth/authorize", [400, 401]),
+    ("oauth/userinfo", [401, 403, 422]),  # an API controller outside /api/: no 429
 ])
 def test_which_errors_follow_from_the_catalog(endpoint_id, expected):
     assert [a.status for a in errors(CATALOG.by_id[endpoint_id])] == expected

@@ -1,15 +1,13 @@
-"""Machine-readable outputs of the catalog: catalog.json (what the explorer loads) and an
-OpenAPI 3.1 document for other tools."""
+"""catalog.json: the catalog as plain JSON, what the explorer loads (openapi.py writes the
+OpenAPI document)."""
 
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Callable
 
 from .examples import attributes
-from .model import PERMISSIONS, Attribute, Catalog, Endpoint, Entity, Parameter, thaw
-from .returns import describe
+from .model import PERMISSIONS, Attribute, Catalog, Entity, Parameter, thaw
 from .versions import MASTODON, format_version
 
 PageUrl = Callable[[str], str]  # page path under the docs folder -> URL of the built page

@@ -25,7 +25,8 @@ SCHEMAS = "#/components/schemas/"
 RATE_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 HEADERS = {
     "Link": {"description": "The next and previous pages (RFC 8288): `rel=\"next\"` for older items (`max_id`, or a "
-             "larger `offset`), `rel=\"prev\"` for newer ones (`min_id`). Absent on the last page.",
+             "larger `offset`), `rel=\"prev\"` for newer ones (`min_id`). Timelines and notifications send both on "
+             "every page that has items; other lists leave `next` out on their last page. No Link on an empty page.",
              "schema": {"type": "string"}},
     "X-RateLimit-Limit": {"description": "Requests allowed in the window of the most constrained throttle that "
                           "counted this request.", "schema": {"type": "integer"}},
@@ -194,7 +195,9 @@ def _headers(endpoint: Endpoint, status: int) -> dict:
     names = []
     if endpoint.paginated and 200 <= status < 300:
         names.append("Link")
-    if endpoint.path.startswith("/api/"):  # rack-attack's api throttle counts every /api/ request
+    # rack-attack's api throttle counts every /api/ request and a before_action reports it; a
+    # body Rails cannot parse fails outside the controller, and that 400 has no such headers.
+    if endpoint.path.startswith("/api/") and status != 400:
         names += RATE_HEADERS
     if 300 <= status < 400:
         names.append("Location")
@@ -241,7 +244,7 @@ def error_responses(endpoint: Endpoint, shared: dict) -> dict:
         grouped.setdefault(answer.status, []).append(answer)
     out = {}
     for status, answers in grouped.items():
-        bodies = list({a.body["error"]: a.body for a in answers}.values())
+        bodies = list({a.body["error"]: a.body for a in answers if a.body}.values())
         media: dict = {"schema": {"$ref": ref("Error")}}
         if len(bodies) == 1:
             media["example"] = bodies[0]
@@ -249,7 +252,7 @@ def error_responses(endpoint: Endpoint, shared: dict) -> dict:
             media["examples"] = {f"reason{n}": {"summary": a.when, "value": a.body} for n, a in enumerate(answers, 1)}
         reasons = [a.when for a in answers]
         response = {"description": reasons[0] if len(reasons) == 1 else "\n".join(f"- {r}" for r in reasons),
-                    "content": {"application/json": media}}
+                    "content": {"application/json": media} if bodies else {"text/html": {"schema": {"type": "string"}}}}
         headers = _headers(endpoint, status)
         if headers:
             response["headers"] = headers
