@@ -231,6 +231,7 @@ def explorer(runs: int) -> dict:
             "js_css_on_explorer_page": size([local(u) for u in ours]),
             "js_css_on_every_page": size(always),
             "catalog_json": size([out / "catalog.json"]),
+            "openapi_json": size([out / "openapi.json"]),
             "plain_page_load_ms": statistics.median(loads["plain"]),
             "explorer_ready_ms": statistics.median(loads["explorer"]),
             "console_ready_ms": statistics.median(loads["catalog"]),
@@ -262,6 +263,8 @@ def table(results: dict) -> str:
     rows.append(("explorer JS+CSS beyond a plain page", f"{ours['raw']:,} B raw, {ours['gzip']:,} B gzip ({ours['files']} files)"))
     rows.append(("catalog.json (data the explorer loads)", f"{exp['catalog_json']['raw']:,} B raw, "
                                                           f"{exp['catalog_json']['gzip']:,} B gzip"))
+    rows.append(("openapi.json (published for other tools)", f"{exp['openapi_json']['raw']:,} B raw, "
+                                                            f"{exp['openapi_json']['gzip']:,} B gzip"))
     rows.append(("explorer usable / plain page loaded", f"{exp['ready_ratio']:.2f}  ({exp['explorer_ready_ms']:.0f} ms vs "
                                                         f"{exp['plain_page_load_ms']:.0f} ms; console with catalog "
                                                         f"{exp['console_ready_ms']:.0f} ms)"))

@@ -109,18 +109,11 @@ def test_edited_entities_reach_the_json_outputs(tiny, build):
     """The JSON outputs are keyed by the entities too: an edited attribute is not served from the
     cache of the build before."""
     import json
-    import textwrap
 
-    (tiny / "data/entities").mkdir()
+    from test_returns import entities_file
+
+    entities_file(tiny / "data", ["Application", "Token", "CredentialAccount", "Relationship", "Status"])
     entities = tiny / "data/entities/Things.yaml"
-    entities.write_text("".join(textwrap.dedent(f"""\
-        - name: {name}
-          anchor: {name}
-          summary: A thing.
-          history: [{{version: "1.0.0", change: added}}]
-          attributes:
-            - {{name: id, type: string, description: Its id., history: [{{version: "1.0.0", change: added}}]}}
-        """) for name in ("Application", "Token", "CredentialAccount", "Relationship", "Status")))
     (tiny / "content/entities").mkdir()
     (tiny / "content/entities/Things.md").write_text("# Things\n\n" + "".join(
         f"<!-- entity {name} -->\n\n" for name in ("Application", "Token", "CredentialAccount", "Relationship",

@@ -9,11 +9,11 @@ import json
 import pytest
 
 from conftest import ROOT
-from hostile import Hostile
 from mastodon_catalog.core.entities import load_entities
 from mastodon_catalog.core.examples import example
 from test_accessibility import violations
 from test_explorer_browser import Reader, chromium, site  # noqa: F401 - shared fixtures
+from test_explorer_hostile import hostile  # noqa: F401 - a shared fixture
 
 ENTITIES = load_entities(ROOT / "data" / "entities")
 NAME = '<img src=x onerror="window.__pwned=5">'
@@ -29,13 +29,6 @@ def timeline() -> list:
     del bad["uri"], bad["quotes_count"]
     bad[NAME] = "x"
     return [good, good, good, bad]
-
-
-@pytest.fixture(scope="module")
-def hostile():
-    server = Hostile()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
