@@ -27,6 +27,7 @@ def error(message: str) -> dict:
 # oauth/error_response.rb:51-57 gives invalid_client 401 and the rest 400; tokens_controller.rb
 # answers a revoke by another or no client with 403; Mastodon keeps handle_auth_errors at
 # :render, so a refused authorization request is an HTML page). rack-attack throttles none.
+# The examples leave out Doorkeeper's error_description sentences.
 DOORKEEPER = {
     ("GET", "/oauth/authorize"): [
         Answer(400, "The request is refused: a redirect_uri the app did not register, scopes beyond the app's, "
@@ -36,21 +37,18 @@ DOORKEEPER = {
     ("POST", "/oauth/token"): [
         Answer(400, "A parameter is missing, the code or refresh token is unknown, used, expired or was issued for "
                     "another redirect_uri or PKCE verifier, the scopes are beyond the app's, or the grant type is "
-                    "not supported.", {"error": "invalid_grant", "error_description": "The provided authorization "
-                    "grant is invalid, expired, revoked, does not match the redirection URI used in the "
-                    "authorization request, or was issued to another client."}),
+                    "not supported.", error("invalid_grant")),
         Answer(401, "The client could not be authenticated: unknown client_id or wrong client_secret.",
-               {"error": "invalid_client", "error_description": "Client authentication failed due to unknown "
-                "client, no client authentication included, or unsupported authentication method."}),
+               error("invalid_client")),
     ],
     ("POST", "/oauth/revoke"): [
         Answer(403, "The request did not authenticate the app, or the token belongs to another app.",
-               {"error": "unauthorized_client", "error_description": "You are not authorized to revoke this "
-                "token"}),
+               error("unauthorized_client")),
     ],
 }
 BAD_BODY = Answer(400, "The body is not valid JSON (or a form Rails cannot read): Rails' parameter parser refuses "
-                  "it before the controller runs (this body when the request accepts JSON).", {"status": 400, "error": "Bad Request"})
+                  "it before the controller runs (this body when the request accepts JSON).",
+                  {"status": 400, "error": "Bad Request"})
 
 
 def errors(endpoint: Endpoint) -> list[Answer]:
