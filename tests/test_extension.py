@@ -16,7 +16,9 @@ def render(text, page="methods/accounts.md", **config):
 def test_endpoint_marker_becomes_a_real_heading_with_the_stable_anchor():
     html = render("# Accounts\n\n<!-- endpoint accounts/block -->\n\nWriter's prose.\n")
     heading = html.find("h2")
-    assert heading["id"] == "block" and heading.get_text() == "Block account"
+    # The hidden span gives search the signature and id; the reader sees the title.
+    assert heading.find("span", hidden=True).extract().get_text() == "POST /api/v1/accounts/:id/block accounts/block"
+    assert heading["id"] == "block" and heading.get_text().strip() == "Block account"
     block = html.select_one('div.mc-endpoint[data-endpoint="accounts/block"]')
     assert block.select_one(".mc-signature code").get_text() == "POST /api/v1/accounts/:id/block"
     assert block.select_one(".mc-oauth").get_text(" ", strip=True) == (
@@ -136,7 +138,8 @@ def test_catalog_text_is_shown_as_text_never_as_html_or_attributes(tmp_path):
     assert html.find("script") is None and html.find("img") is None and html.find("b") is None
     assert [tag.name for tag in html.find_all(lambda t: any(a.startswith("on") for a in t.attrs))] == []
     heading = html.find("h2", id="block")
-    assert heading.get_text() == "Block <script>window.__pwned=1</script> {: onclick=\"alert(1)\" }"
+    heading.find("span", hidden=True).extract()  # the signature and id, for search
+    assert heading.get_text().strip() == "Block <script>window.__pwned=1</script> {: onclick=\"alert(1)\" }"
     summary = html.select_one('[data-endpoint="accounts/block"] > p:not(.mc-badges):not(.mc-signature)')
     assert "<img src=x onerror=alert(3)>" in summary.get_text()
     default = html.select_one('[data-in="query"] tbody tr td:last-child code')

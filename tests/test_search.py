@@ -1,0 +1,137 @@
+"""Search finds endpoints by path, id and title, and scopes by name.
+
+The index test reads the search index the real build wrote. Ranking is checked only in the real
+search: Material's own search box in Chromium, over the built site served on loopback (its search
+runs in a web worker, which needs http://, not file://)."""
+
+import json
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from browser import CHROMIUM, CHROMIUM_ARGS, StaticSite, require_chromium
+from conftest import ROOT
+from mastodon_catalog.core import load_catalog
+
+CATALOG = load_catalog(ROOT / "data" / "endpoints.yaml")
+ENDPOINTS = {e.id: e for e in CATALOG.endpoints}
+
+
+def url(src: str) -> str:
+    """The page URL of a source page: methods/apps.md -> methods/apps/."""
+    return re.sub(r"(index)?\.md$", "", src).removesuffix("/") + "/" if src != "index.md" else ""
+
+
+def location(endpoint) -> str:
+    return f"{url(endpoint.page)}#{endpoint.anchor}"
+
+
+@pytest.fixture(scope="module")
+def index(real_site) -> dict:
+    return json.loads((real_site.dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+
+
+def test_separator_splits_paths_and_scopes_but_keeps_underscored_names(index):
+    separator = re.compile(index["config"]["separator"])
+    tokens = [t for t in separator.split("GET /api/v1/accounts/:id/update_credentials read:statuses") if t]
+    assert tokens == ["GET", "api", "v1", "accounts", "id", "update_credentials", "read", "statuses"]
+
+
+def test_every_endpoint_has_its_own_section_titled_with_its_path_and_id(index):
+    sections = {doc["location"]: doc for doc in index["docs"]}
+    for endpoint in CATALOG.endpoints:
+        section = sections.get(location(endpoint))
+        assert section is not None, f"{endpoint.id}: no search section at {location(endpoint)}"
+        assert endpoint.title in section["title"], endpoint.id
+        # The heading's hidden span puts the signature and the id in the section's title, the field
+        # search weighs most; the signature is in its text as well.
+        assert f"{endpoint.method} {endpoint.path} {endpoint.id}" in section["title"], endpoint.id
+        assert endpoint.path in section["text"], endpoint.id
+
+
+def test_every_scope_has_its_own_section(index):
+    sections = {doc["location"]: doc for doc in index["docs"]}
+    for scope in CATALOG.scopes.values():
+        section = sections[f"api/oauth-scopes/#{scope.anchor}"]
+        assert section["title"] == f"<code>{scope.name}</code>"
+
+
+# --- Material's search box in real Chromium -------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def search_page(real_site):
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    served = StaticSite(real_site.dir)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page()
+                page.set_default_timeout(15_000)
+                page.goto(served.url)
+                yield page
+            finally:
+                browser.close()
+    finally:
+        served.stop()
+
+
+def search(page, query: str) -> list[str]:
+    """Type `query` into Material's search box; the visible result links in order, each as
+    'page/#anchor' (or 'page/' for a page's own entry), without the ?h= highlight parameter."""
+    box = page.locator("input.md-search__input")
+    meta = ".md-search-result__meta"
+    box.fill("")
+    box.press("End")
+    page.wait_for_function(f"document.querySelector('{meta}').textContent.includes('Type to start')")
+    box.fill(query)
+    box.press("End")  # Material searches on keyup
+    page.wait_for_function(
+        f"!/Type to start|Initializing/.test(document.querySelector('{meta}').textContent)")
+    hrefs = page.eval_on_selector_all(
+        ".md-search-result__list a.md-search-result__link",
+        "links => links.filter(a => a.checkVisibility()).map(a => a.href)")
+    found = []
+    for href in hrefs:
+        parts = urlsplit(href)
+        found.append(parts.path.lstrip("/") + (f"#{parts.fragment}" if parts.fragment else ""))
+    return found
+
+
+def first_section(found: list[str]) -> str:
+    """The first section of the first page in the results (Material lists each page, then its
+    sections); the page's own entry when it has none."""
+    page = found[0].split("#")[0]
+    return next((f for f in found if f.split("#")[0] == page and "#" in f), found[0])
+
+
+@pytest.mark.parametrize("query, endpoint", [
+    ("update_credentials", "accounts/update_credentials"),
+    ("accounts/verify_credentials", "accounts/verify_credentials"),
+    ("apps/verify_credentials", "apps/verify_credentials"),
+    ("/api/v1/accounts/verify_credentials", "accounts/verify_credentials"),
+    ("timelines/home", "timelines/home"),
+    ("GET /api/v1/timelines/home", "timelines/home"),
+    ("Verify account credentials", "accounts/verify_credentials"),
+    ("View home timeline", "timelines/home"),
+])
+def test_search_box_lists_the_endpoint_section_first(search_page, query, endpoint):
+    found = search(search_page, query)
+    assert found, f"{query!r} found nothing"
+    assert first_section(found) == location(ENDPOINTS[endpoint]), found[:6]
+
+
+def test_search_box_finds_both_verify_credentials_endpoints_first(search_page):
+    found = search(search_page, "verify_credentials")
+    sections = [f for f in found if "#" in f]
+    assert set(sections[:2]) == {location(ENDPOINTS["accounts/verify_credentials"]),
+                                 location(ENDPOINTS["apps/verify_credentials"])}, found[:8]
+
+
+@pytest.mark.parametrize("scope", ["read:statuses", "admin:read:accounts", "write:media", "write:statuses"])
+def test_search_box_lists_the_scope_in_the_top_three(search_page, scope):
+    found = search(search_page, scope)
+    assert f"api/oauth-scopes/#{CATALOG.scopes[scope].anchor}" in found[:3], found[:6]
