@@ -1,5 +1,5 @@
 """axe-core (WCAG 2 A and AA rules) finds no violations on the explorer, in use, and on the
-pages readers spend their time on."""
+pages readers spend their time on, in the light scheme and in the dark one."""
 
 import os
 
@@ -9,6 +9,10 @@ from conftest import ROOT
 from test_explorer_browser import Reader, chromium, instance, site  # noqa: F401 - shared fixtures
 
 AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
+
+# The reader's system setting (Playwright's color_scheme) and the Material scheme it should give:
+# the palette's first option follows the system until the reader picks one with the toggle.
+SCHEMES = {"light": "default", "dark": "slate"}
 
 
 def violations(page) -> list:
@@ -21,19 +25,28 @@ def violations(page) -> list:
     return [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
 
 
+def scheme(page) -> str:
+    return page.get_attribute("body", "data-md-color-scheme")
+
+
+@pytest.mark.parametrize("system", SCHEMES)
 @pytest.mark.parametrize("path", ["", "api/oauth-tokens/", "api/oauth-scopes/", "methods/accounts/",
                                   "methods/admin/reports/", "client/authorized/", "api/endpoints/",
                                   "entities/Status/"])
-def test_reading_pages(chromium, site, path):  # noqa: F811
-    page = chromium.new_page()
+def test_reading_pages(chromium, site, path, system):  # noqa: F811
+    page = chromium.new_page(color_scheme=system)
     page.goto(site.url + path)
+    assert scheme(page) == SCHEMES[system]
     assert violations(page) == []
     page.close()
 
 
-def test_explorer_in_use(chromium, site, instance):  # noqa: F811
+@pytest.mark.parametrize("system", SCHEMES)
+def test_explorer_in_use(chromium, site, instance, system):  # noqa: F811
     reader = Reader(chromium, site, instance)
+    reader.page.emulate_media(color_scheme=system)
     reader.open()
+    assert scheme(reader.page) == SCHEMES[system]
     reader.connect()
     reader.register()
     reader.app_token()
@@ -41,3 +54,19 @@ def test_explorer_in_use(chromium, site, instance):  # noqa: F811
     reader.send()
     assert violations(reader.page) == []
     reader.context.close()
+
+
+def test_the_toggle_switches_the_scheme_and_keeps_it(chromium, site):  # noqa: F811
+    """The header's toggle goes system → light → dark → system; the choice survives a new page."""
+    context = chromium.new_context(color_scheme="dark")
+    page = context.new_page()
+    page.goto(site.url + "methods/accounts/")
+    assert scheme(page) == "slate"
+    page.click('label[for="__palette_1"]:visible')  # "Switch to light mode"
+    assert scheme(page) == "default"
+    page.goto(site.url + "api/oauth-scopes/")
+    assert scheme(page) == "default"
+    page.click('label[for="__palette_2"]:visible')  # "Switch to dark mode"
+    assert scheme(page) == "slate"
+    assert violations(page) == []
+    context.close()

@@ -1,0 +1,19 @@
+"""Code blocks get Pygments' token spans: an ```http block written as an HTTP message (a request
+line with its version, `POST /api/v1/statuses HTTP/1.1`, or a status line) is lexed as HTTP, not
+left as error tokens. The built page names each block's language (pygments_lang_class)."""
+
+
+def test_an_http_request_block_gets_token_spans(real_site):
+    block = real_site.page("methods/statuses.md").select_one("div.language-http.highlight")
+    assert block is not None
+    tokens = {span.get("class")[0]: span.get_text() for span in reversed(block.select("code span[class]"))}
+    assert tokens["nf"] == "POST"  # the method
+    assert tokens["nn"] == "/api/v1/statuses"  # the path
+    assert tokens["kr"] == "HTTP"
+    assert tokens["na"] == "Authorization"  # the first header's name
+    assert not block.select("span.err")
+
+
+def test_other_languages_name_theirs_too(real_site):
+    page = real_site.page("methods/notifications.md")
+    assert page.select("div.language-json.highlight span.nt")  # JSON keys highlighted
