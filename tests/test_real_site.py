@@ -299,3 +299,18 @@ def test_an_older_path_of_an_endpoint_is_shown_on_its_block(site):
     assert next(e for e in exported["endpoints"] if e["id"] == "trends/tags")["aliases"] == ["/api/v1/trends"]
     operation = json.loads((site / "openapi.json").read_text())["paths"]["/api/v1/trends/tags"]["get"]
     assert operation["x-mastodon-aliases"] == ["/api/v1/trends"]
+
+
+def test_try_it_is_offered_for_every_endpoint_a_server_still_has(site):
+    removed = {e.id for e in CATALOG.endpoints if e.removed}
+    assert "proofs/get" in removed
+    for endpoint in CATALOG.endpoints:
+        block = page(site, endpoint.page).select_one(f'[data-endpoint="{endpoint.id}"]')
+        assert (block.select_one("a.mc-try") is None) == (endpoint.id in removed), endpoint.id
+
+
+def test_navigation_and_tab_titles_are_the_pages_titles(site):
+    html = page(site, "methods/admin/ip_blocks.md")
+    assert html.title.get_text() == "Admin: IP blocks - Mastodon API reference"
+    labels = {a.get_text(" ", strip=True) for a in html.select(".md-nav--primary a.md-nav__link[href]")}
+    assert {"Admin: IP blocks", "Accounts", "Apps"} <= labels and "ip_blocks" not in labels
