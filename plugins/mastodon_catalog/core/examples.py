@@ -38,7 +38,7 @@ def example(entity: Entity, entities: dict[str, Entity], depth: int = 0) -> dict
     """An object as the server could send it: every attribute not removed."""
     out = {}
     for a in attributes(entity, entities):
-        if any(c.change == "removed" for c in a.history):
+        if a.removed:
             continue
         if depth > 0 and a.target and a.example is None and (a.optional or a.nullable or depth > MAX_DEPTH):
             if not a.optional:  # nested objects inside nested objects: only what must be there

@@ -44,9 +44,8 @@ def schema_path(catalog_path: str) -> str:
 
 
 def _attribute(a: Attribute) -> dict:
-    removed = next((c.version for c in a.history if c.change == "removed"), None)
     out = {"type": a.type, "nullable": a.nullable or None, "optional": a.optional or None,
-           "enum": [thaw(v) for v in a.enum] or None, "added": _v(a.added), "removed": _v(removed)}
+           "enum": [thaw(v) for v in a.enum] or None, "added": _v(a.added), "removed": _v(a.removed)}
     return {key: value for key, value in out.items() if value is not None}
 
 

@@ -246,9 +246,20 @@ class Attribute:
     line: int = 0
     empty: bool = False  # "" stands for none
 
+    def _first(self, kind: str) -> Version | None:
+        return next((c.version for c in self.history if c.change == kind), None)
+
     @property
     def added(self) -> Version | None:
-        return next((c.version for c in self.history if c.change == "added"), None)
+        return self._first("added")
+
+    @property
+    def deprecated(self) -> Version | None:
+        return self._first("deprecated")
+
+    @property
+    def removed(self) -> Version | None:
+        return self._first("removed")
 
     @property
     def target(self) -> str | None:

@@ -50,10 +50,6 @@ def nullable(schema: dict) -> dict:
     return out
 
 
-def _changed(a: Attribute, kind: str):
-    return next((c.version for c in a.history if c.change == kind), None)
-
-
 def attribute_schema(a: Attribute, ref) -> dict:
     schema = type_schema(a.type, ref)
     if a.enum:
@@ -66,13 +62,12 @@ def attribute_schema(a: Attribute, ref) -> dict:
         schema = nullable(schema)
     if a.description:
         schema["description"] = a.description
-    removed = _changed(a, "removed")
-    if removed or _changed(a, "deprecated"):
+    if a.removed or a.deprecated:
         schema["deprecated"] = True
     if a.added:
         schema["x-mastodon-added"] = format_version(a.added)
-    if removed:
-        schema["x-mastodon-removed"] = format_version(removed)
+    if a.removed:
+        schema["x-mastodon-removed"] = format_version(a.removed)
     return schema
 
 
@@ -80,7 +75,7 @@ def entity_schema(entity: Entity, entities: dict[str, Entity], ref) -> dict:
     properties, required = {}, []
     for a in attributes(entity, entities):
         properties[a.name] = attribute_schema(a, ref)
-        if not a.optional and not _changed(a, "removed"):
+        if not a.optional and not a.removed:
             required.append(a.name)
     out = {"type": "object", "description": entity.summary, "properties": properties, "required": required}
     if entity.added:
