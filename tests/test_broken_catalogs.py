@@ -61,6 +61,8 @@ CASES = [
      ["data/endpoints.yaml:26:11: duplicate endpoint 'GET /api/v1/apps/verify_credentials': endpoint 'accounts/create' repeats 'apps/verify_credentials' from line 14 (remove the copy or correct its method or path)"]),
     ('duplicate-anchor-on-page', {44: '    anchor: create'},
      ["data/endpoints.yaml:44:13: anchor 'create' of endpoint 'accounts/verify_credentials' is already used on methods/accounts.md by 'accounts/create' (line 28) (give each endpoint on a page its own anchor)"]),
+    ('duplicate-title-on-page', {45: '    title: Register an account'},
+     ["data/endpoints.yaml:45:12: title 'Register an account' of endpoint 'accounts/verify_credentials' is already used on methods/accounts.md by 'accounts/create' (line 29), so the page's contents would list it twice (tell them apart in the title, e.g. '(v1)' or '(old path)')"]),
     ('placeholder-without-parameter', {77: '    path: /api/v1/accounts/:account_id/statuses'},
      ["data/endpoints.yaml:77:11: path placeholder ':account_id' in endpoint 'accounts/statuses' has no path parameter (add a parameter {name: account_id, in: path, type: string, required: true})",
       "data/endpoints.yaml:91:16: path parameter 'id' of endpoint 'accounts/statuses' does not appear in its path '/api/v1/accounts/:account_id/statuses' (add ':id' to the path, or change 'in:')"]),

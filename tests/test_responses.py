@@ -24,7 +24,7 @@ def test_every_documented_error_body_is_an_error_entity(real_site):
     validator = jsonschema.Draft202012Validator({"$defs": entity_schemas(ENTITIES), "$ref": "#/$defs/Error"})
     tables = 0
     for endpoint in CATALOG.endpoints:
-        block = real_site.page(endpoint.page).select_one(f'[data-endpoint="{endpoint.id}"] .mc-responses')
+        block = real_site.page(endpoint.page).select_one(f'[data-endpoint-details="{endpoint.id}"] .mc-responses')
         rows = [[td.get_text() for td in tr.find_all("td")] for tr in block.select("tbody tr")]
         failures = rows[len(endpoint.answers):]
         assert [int(status) for status, _, _ in failures] == [a.status for a in errors(endpoint)], endpoint.id
@@ -39,7 +39,7 @@ def test_every_documented_error_body_is_an_error_entity(real_site):
 
 
 def test_success_rows_come_first_with_their_status_and_body(real_site):
-    block = real_site.page("methods/media.md").select_one('[data-endpoint="media/get"] .mc-responses')
+    block = real_site.page("methods/media.md").select_one('[data-endpoint-details="media/get"] .mc-responses')
     rows = [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in block.select("tbody tr")][:2]
     assert rows == [["200", "Success.", "MediaAttachment"],
                     ["206", "When the file is still being processed (its url is null).", "MediaAttachment"]]

@@ -137,6 +137,7 @@ class _Reader:
         self.ids: dict[str, Loc] = {}
         self.signatures: dict[str, tuple[str, Loc]] = {}
         self.anchors: dict[tuple[str, str], tuple[str, Loc]] = {}
+        self.titles: dict[tuple[str, str], tuple[str, Loc]] = {}
 
     def add(self, loc: Loc, message: str, fix: str = "") -> None:
         self.problems.append(Problem(self.file, loc[0], loc[1], message, fix))
@@ -627,6 +628,15 @@ class _Reader:
                          f"'{first}' (line {first_loc[0]})", "give each endpoint on a page its own anchor")
             else:
                 self.anchors[page, anchor] = (eid or "?", m.val_loc["anchor"])
+        if page and (title := v["title"]):
+            # The title is the heading, and the page's table of contents lists the headings.
+            if (page, title) in self.titles:
+                first, first_loc = self.titles[page, title]
+                self.add(m.val_loc["title"], f"title '{title}' of {what} is already used on {page} by "
+                         f"'{first}' (line {first_loc[0]}), so the page's contents would list it twice",
+                         "tell them apart in the title, e.g. '(v1)' or '(old path)'")
+            else:
+                self.titles[page, title] = (eid or "?", m.val_loc["title"])
         self.permission(m, v["permission"], what, oauth)
         if v["returns"]:
             try:

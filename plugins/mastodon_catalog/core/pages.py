@@ -21,6 +21,7 @@ from pathlib import Path
 from .errors import Problem
 from .loader import one_of
 from .model import TOKEN_KINDS, Catalog, Endpoint
+from .render import DETAILS
 
 # The grammar: a marker is a whole line; anything else that looks like one is a mistake.
 MARKER_RE = re.compile(r"^<!--\s*(endpoints?|scopes|entity|entities)(?:\s+(.*?))?\s*-->\s*$")
@@ -28,6 +29,7 @@ MARKER_LIKE_RE = re.compile(r"<!--\s*(endpoints?|scopes|entity|entities)\b")
 DRIFT_RE = re.compile(r"\*\*OAuth:?\*\*:?")
 FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
 CODE_SPAN_RE = re.compile(r"(`+).+?\1")
+HEADING_LEVEL_RE = re.compile(r"^(#{1,6})\s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,15 +157,26 @@ def process(text: str, catalog: Catalog, expand: Callable[[Marker], str], first_
     markers: list[Marker] = []
     notes: list[PageNote] = []
     endpoint, paragraph, start, done = None, [], 0, 0
+    details: list[str] = []  # the last endpoint's tables, due at the end of its prose
 
     def end_paragraph() -> None:
         if endpoint and paragraph:
             notes.extend(prose_contradictions(" ".join(paragraph), start, endpoint))
         paragraph.clear()
 
+    def place_details(index: int) -> None:
+        nonlocal done
+        if details:
+            out.extend([*lines[done:index], *details])
+            done = index
+            details.clear()
+
     for index, line in outside_code(lines):
         number = index + first_line
         match = MARKER_RE.match(line)
+        heading = HEADING_LEVEL_RE.match(line)
+        if match or heading and len(heading.group(1)) <= 2:
+            place_details(index)  # an endpoint's section ends at the next marker or section
         if match or not line.strip() or line.startswith("#"):
             end_paragraph()
             if line.startswith("#"):
@@ -180,7 +193,9 @@ def process(text: str, catalog: Catalog, expand: Callable[[Marker], str], first_
                 endpoint = None
                 continue
             markers.append(found)
-            out += ["", *expand(found).splitlines(), ""]
+            head, _, tail = expand(found).partition(DETAILS)
+            out += ["", *head.splitlines(), ""]
+            details.extend(["", *tail.splitlines(), ""] if tail else [])
             endpoint = catalog.by_id[found.arg] if found.kind == "endpoint" else None
             continue
         prose = CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line)
@@ -191,6 +206,7 @@ def process(text: str, catalog: Catalog, expand: Callable[[Marker], str], first_
             notes.append(PageNote(number, drift.start() + 1, "hand-typed OAuth line (drift from the catalog)",
                                   "remove it and use an <!-- endpoint ID --> marker, which renders the label"))
     end_paragraph()
+    place_details(len(lines))
     out += lines[done:]
     return PageResult("\n".join(out), tuple(markers), tuple(notes), first_line)
 

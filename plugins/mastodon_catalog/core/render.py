@@ -19,7 +19,7 @@ from .examples import example
 from .model import PERMISSIONS, Alternative, Catalog, Endpoint, scope_anchor
 from .responses import errors
 from .returns import PLAIN, Success, type_name
-from .versions import format_version
+from .versions import added_text, format_version, version_name
 
 CODED = {"empty": "An empty object, `{}`", "null": "`null`"}  # answers whose JSON is shown as code
 TOKEN_NAMES = {"public": "Public", "app": "App token", "user": "User token"}
@@ -142,6 +142,16 @@ def oauth_label(alternatives: tuple[Alternative, ...] | list[Alternative], links
     return Markup(" or ".join(rendered))
 
 
+# Where an endpoint block splits: above, what a reader needs first (signature, label, summary);
+# below, the reference tables, which the page pipeline places after the writer's prose.
+DETAILS = Markup("<!-- mastodon-catalog: details -->")
+
+
+def history_says_more(endpoint: Endpoint) -> bool:
+    """Whether the history table says more than the added / deprecated / removed badges."""
+    return any(c.note or c.change not in ("added", "deprecated", "removed") for c in endpoint.history)
+
+
 class Renderer:
     """Renders catalog fragments through overridable Jinja templates."""
 
@@ -158,8 +168,9 @@ class Renderer:
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
             auto_reload=False,  # a Renderer lives for one build; no stat() per fragment
         )
-        self.env.filters.update(md=md_inline, cell=md_cell, code=md_code, version=format_version)
-        self.env.globals.update(token_names=TOKEN_NAMES)
+        self.env.filters.update(md=md_inline, cell=md_cell, code=md_code, version=format_version,
+                                version_name=version_name, added=added_text)
+        self.env.globals.update(token_names=TOKEN_NAMES, DETAILS=DETAILS, history_says_more=history_says_more)
 
     def links(self, page: str) -> Links:
         return Links(page, self.tokens_page, self.scopes_page, self.explorer_page)
@@ -241,6 +252,8 @@ class Renderer:
         return self._render("entities.md.jinja", page, entities=entities)
 
     def endpoint(self, endpoint: Endpoint, page: str, level: int = 2) -> str:
+        """The endpoint's block; the part after DETAILS (parameters, responses, history) belongs
+        after the writer's prose, where the page pipeline moves it."""
         links = self.links(page)
         return self._render("endpoint.md.jinja", page, endpoint=endpoint, level=level, errors=errors(endpoint),
                             returns=self.returns(endpoint, links), body=lambda answer: self.body(answer, links),

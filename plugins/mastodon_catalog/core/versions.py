@@ -19,6 +19,18 @@ def format_version(version: Version) -> str:
     return ".".join(map(str, version))
 
 
+FIRST_RELEASE = (0, 0, 0)  # upstream's version for what Mastodon has had from its first release
+
+
+def version_name(version: Version) -> str:
+    """A version as readers are told it: 0.0.0 is not a release anyone ran."""
+    return "First release" if tuple(version) == FIRST_RELEASE else format_version(version)
+
+
+def added_text(version: Version) -> str:
+    return "Since the first release" if tuple(version) == FIRST_RELEASE else f"Added in {format_version(version)}"
+
+
 def version_fix(text: str) -> str:
     """A concrete suggestion for a malformed version string."""
     numbers = re.findall(r"\d+", text)[:3]
