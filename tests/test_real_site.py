@@ -262,8 +262,12 @@ def test_reader_pages_use_no_words_a_reader_cannot_place(site):
     for html in site.rglob("index.html"):
         if "use-elsewhere" in str(html) or html.parent == site / "explorer":
             continue
-        text = soup(html.read_text(encoding="utf-8")).select_one("article").get_text(" ")
-        for word in (r"\bupstream", r"\bthe catalog\b", r"endpoints\.yaml", r"MASTODON_FACTS", r"\w+\.py\b"):
+        article = soup(html.read_text(encoding="utf-8")).select_one("article")
+        if article is None:  # an old address of the official documentation: a redirect, no text
+            continue
+        text = article.get_text(" ")
+        # (Mastodon.py is a library's name, not one of our files.)
+        for word in (r"\bupstream", r"\bthe catalog\b", r"endpoints\.yaml", r"MASTODON_FACTS", r"\b(?!Mastodon\.py)\w+\.py\b"):
             assert not re.search(word, text, re.I), f"{html.relative_to(site)}: {word}"
 
 
