@@ -243,7 +243,7 @@ def test_a_wrong_alias_is_reported_where_it_is(aliases, message):
 def test_an_alias_cannot_take_another_endpoints_path():
     twin = BASE.split("  - id: accounts/verify_credentials")[0].split("endpoints:\n")[1].replace(
         "accounts/get", "people/get").replace("path: /api/v1/accounts/:id", "path: /api/v1/people/:id").replace(
-        "anchor: get", "anchor: people")
+        "anchor: get", "anchor: people").replace("title: ", "title: People, ")
     found = problems(BASE.replace("    path: /api/v1/accounts/:id\n",
                                   "    path: /api/v1/accounts/:id\n    aliases: [/api/v1/people/:id]\n") + twin)
     assert found == ["data/endpoints.yaml:43:11: duplicate endpoint 'GET /api/v1/people/:id': endpoint 'people/get' "

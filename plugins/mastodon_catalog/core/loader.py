@@ -32,6 +32,12 @@ from .returns import ReturnsError
 from .returns import parse as parse_returns
 from .versions import Version, format_version, parse_version, version_fix
 
+# What to write for a missing list whose entries have fields of their own.
+MISSING_FIX = {
+    "history": "add 'history:' with at least '- {version: \"X.Y.Z\", change: added}'",
+    "oauth": "add 'oauth:' with at least '- token: public'",
+}
+
 # Where each field belongs, for a field written at the wrong level, in the order of advice.
 _ADVICE_ORDER = (CHANGE, ALTERNATIVE, PARAMETER, ENDPOINT, SCOPE)
 FIELD_HOMES = [(r, r.home) for r in _ADVICE_ORDER] + [
@@ -154,7 +160,7 @@ class _Reader:
                 self.add(node.key_loc[key], f"unknown field '{shown(key)}' in {what}", self.misplaced(key, record))
         for key in record.required:
             if key not in node:
-                self.add(node.loc, f"{what} has no '{key}'", f"add '{key}:'")
+                self.add(node.loc, f"{what} has no '{key}'", MISSING_FIX.get(key, f"add '{key}:'"))
         return node
 
     @staticmethod
@@ -456,8 +462,11 @@ class _Reader:
         elif added and out[0] is not added[0]:
             self.add(m.val_loc["history"], f"the history of {what} must start with its 'added' entry",
                      "move the 'added' entry first")
-        if any(b.version < a.version for a, b in zip(out, out[1:])):
-            self.add(m.val_loc["history"], f"the history of {what} is not in version order", "sort it by version")
+            return tuple(out)  # one mistake, one message: the order below follows from it
+        if early := next(((a, b) for a, b in zip(out, out[1:]) if b.version < a.version), None):
+            before, entry = early
+            self.add(where[id(entry)], f"the history of {what} is not in version order: {entry.version_text} "
+                     f"({entry.change}) comes after {before.version_text}", "sort it by version, oldest first")
         removed = next((c for c in out if c.change == "removed"), None)
         later = [c for c in out if removed and c is not removed and c.version > removed.version
                  and c.change in ("deprecated", "removed")]
