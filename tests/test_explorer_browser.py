@@ -371,3 +371,33 @@ def test_full_storage_is_explained_and_the_explorer_keeps_working(reader):
     assert reader.send().startswith("200 ·")
     shown = reader.text("#mc-explorer")
     assert "QuotaExceeded" not in shown and "exceeded the quota" not in shown and "setItem" not in shown
+
+
+def test_the_curl_box_follows_the_endpoint_and_the_token_choice(reader):
+    """The box belongs to one endpoint: choosing another hides it, and unticking 'include the
+    token' takes the real token off the screen."""
+    reader.connect()
+    reader.register()
+    reader.log_in()
+    reader.choose("accounts/verify_credentials")
+    reader.page.check("#mc-x-reveal")
+    reader.page.click("#mc-x-copy")
+    token = next(iter(reader.instance.store.tokens))
+    assert f"Bearer {token}" in reader.text("#mc-x-curl")
+    reader.page.uncheck("#mc-x-reveal")
+    assert token not in reader.text("#mc-x-curl") and "Bearer <token>" in reader.text("#mc-x-curl")
+    reader.choose("timelines/home")
+    assert reader.page.is_hidden("#mc-x-curl") and reader.page.inner_text("#mc-x-curl") == ""
+
+
+def test_with_only_an_app_token_a_user_endpoint_says_log_in_and_sends_no_token(reader):
+    reader.connect()
+    reader.register()
+    reader.app_token()
+    reader.choose("timelines/home")
+    assert reader.text("#mc-x-auth-choice") == "This endpoint needs a user token: log in first (step 3)."
+    before = len(reader.requests)
+    reader.page.click("#mc-x-send")
+    assert reader.send().startswith(("401 ·", "422 ·"))
+    sent = [auth for _, url, auth in reader.requests[before:] if url.endswith("/api/v1/timelines/home")]
+    assert sent == [None], "the app token went to an endpoint that needs a user"

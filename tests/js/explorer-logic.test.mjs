@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { explainStatus } from "../../content/assets/explorer/explain.js";
-import { parseLinkHeader } from "../../content/assets/explorer/links.js";
+import { parseLinkHeader } from "../../content/assets/explorer/panel-response.js";
 import { base64url, pkcePair, s256 } from "../../content/assets/explorer/pkce.js";
 import { buildRequest, RequestError, toCurl } from "../../content/assets/explorer/request.js";
 import { chooseToken, held, missingScopes } from "../../content/assets/explorer/scopes.js";

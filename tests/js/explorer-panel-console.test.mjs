@@ -59,7 +59,12 @@ test("when nothing is met the token line warns, naming what is missing and what 
   assert.equal(kind, "warning");
   assert.equal(text, 'No alternative is satisfied by your tokens. Closest: "User token + write:statuses". ' +
                      "Missing: write:statuses.");
-  assert.match(choiceText(currentChoice(state(VERIFY_APP)))[0], /Closest: "App token"\. Get an app token first\.$/);
+  assert.deepEqual(choiceText(currentChoice(state(VERIFY_APP))),
+                   ["This endpoint needs an app token: get one first (step 3).", "warning"]);
+  // Only an app token where a user must be behind it: no scope talk, and the app token is not sent.
+  const appOnly = currentChoice(state(CREATE, { app: { token: "A", scopes: ["read", "write"] } }));
+  assert.equal(appOnly.token, null);
+  assert.deepEqual(choiceText(appOnly), ["This endpoint needs a user token: log in first (step 3).", "warning"]);
 });
 
 test("Send: connect first; an unmet endpoint asks once, then sends with the closest choice", () => {

@@ -31,9 +31,13 @@ export function choiceText(choice) {
     const caveat = choice.unknown ? " (a pasted token: its scopes are not known, so they are not checked)" : "";
     return [`Sends ${choice.token ? `the ${choice.token} token` : "no token"}: meets ${alternative}${caveat}.`, "ok"];
   }
+  const kind = choice.alternative.token;
+  if (!choice.token) {
+    return [`This endpoint needs ${kind === "app" ? "an app token" : "a user token"}: ` +
+            (kind === "app" ? "get one first (step 3)." : "log in first (step 3)."), "warning"];
+  }
   return [`No alternative is satisfied by your tokens. Closest: ${alternative}.` +
-          (choice.missing.length ? ` Missing: ${choice.missing.join(", ")}.` : "") +
-          (choice.token ? "" : ` Get ${choice.alternative.token === "app" ? "an" : "a"} ${choice.alternative.token} token first.`), "warning"];
+          (choice.missing.length ? ` Missing: ${choice.missing.join(", ")}.` : ""), "warning"];
 }
 
 // With no alternative met, the first Send only asks to confirm ("Send anyway").
@@ -91,7 +95,8 @@ export function consolePanel(ui) {
     }
     $("mc-x-encoding-row").hidden = !endpoint.params.some((p) => p.in === "form");
     renderChoice();
-    $("mc-x-response").hidden = true;
+    $("mc-x-response").hidden = $("mc-x-curl").hidden = true;  // nothing of the previous endpoint stays
+    $("mc-x-curl").textContent = "";
   }
 
   function formValues() {
@@ -133,11 +138,16 @@ export function consolePanel(ui) {
     await ui.perform(request.method, request.url, { headers: request.headers, body: request.body }, choice);
   }
 
-  async function copyCurl() {
-    if (!state.endpoint || !state.instance) return;
+  function showCurl() {
     const text = curlText(state, formValues(), $("mc-x-encoding").value, $("mc-x-reveal").checked);
     $("mc-x-curl").textContent = text;
     $("mc-x-curl").hidden = false;
+    return text;
+  }
+
+  async function copyCurl() {
+    if (!state.endpoint || !state.instance) return;
+    const text = showCurl();
     try {
       await navigator.clipboard.writeText(text);
     } catch {
@@ -151,5 +161,7 @@ export function consolePanel(ui) {
   on("mc-x-endpoints", "change", (event) => selectEndpoint(event.target.value));
   on("mc-x-request", "submit", send);
   on("mc-x-copy", "click", copyCurl);
+  // The box on screen follows "include the token": unticking it takes the token off the screen.
+  on("mc-x-reveal", "change", () => $("mc-x-curl").hidden || showCurl());
   return { loadCatalog, selectEndpoint, renderChoice };
 }

@@ -4,11 +4,26 @@ import { InstanceError } from "./api.js";
 import { el } from "./dom.js";
 import { driftReport } from "./drift.js";
 import { explainStatus } from "./explain.js";
-import { parseLinkHeader } from "./links.js";
 import { MOVED, tokenFor } from "./state.js";
 import { onInstance } from "./urls.js";
 
 const BODY_LIMIT = 200000;
+
+// RFC 8288 Link headers, as Mastodon sends them for pagination; tolerant of malformed input.
+export function parseLinkHeader(value) {
+  const links = {};
+  if (typeof value !== "string") return links;
+  for (const part of value.split(/,(?=\s*<)/)) {
+    const match = /^\s*<([^>]*)>\s*((?:;[^;]*)*)$/.exec(part);
+    if (!match) continue;
+    const rel = /;\s*rel\s*=\s*"?([^";]+)"?/i.exec(match[2]);
+    if (!rel) continue;
+    for (const name of rel[1].trim().split(/\s+/)) {
+      if (!(name.toLowerCase() in links)) links[name.toLowerCase()] = match[1];
+    }
+  }
+  return links;
+}
 
 export function responseView(answer, method, choice, permission, origin) {
   const header = (name) => answer.headers.get(name);
