@@ -83,13 +83,13 @@ class Reader:
         self.page.click("#mc-x-app-token")
         return self.wait_text("#mc-x-token-status", "works|refused|failed|redirect|usable|Refusing|did not")
 
-    def log_in(self, user="alice", password="alice-password", force=False):
+    def log_in(self, user="alice", password="alice-password", force=False, said="#mc-x-token-status"):
         if force:
             self.page.check("#mc-x-force-login")
         self.page.click("#mc-x-login")
-        return self.sign_in(user, password)
+        return self.sign_in(user, password, said)
 
-    def sign_in(self, user="alice", password="alice-password"):
+    def sign_in(self, user="alice", password="alice-password", said="#mc-x-token-status"):
         """On the instance: log in (unless its session already knows us), approve, come back."""
         self.page.wait_for_selector("input[name=username], button[value=approve]")
         if self.page.query_selector("input[name=username]"):
@@ -99,7 +99,7 @@ class Reader:
         self.page.click("button[value=approve]")
         self.page.wait_for_url(re.compile(re.escape(self.site.url + "explorer/")))
         self.page.wait_for_selector("#mc-explorer[data-ready=true]")
-        return self.wait_text("#mc-x-token-status", "Logged in|failed|Refused|redirect|usable|Refusing|did not")
+        return self.wait_text(said, "Logged in|failed|Refused|redirect|usable|Refusing|did not")
 
     def choose(self, endpoint_id):
         self.page.select_option("#mc-x-endpoints", endpoint_id)
@@ -195,7 +195,11 @@ def test_forged_state_is_refused_and_nothing_is_exchanged(reader):
     reader.connect()
     reader.register()
     reader.open("?code=stolen-code&state=forged")
-    assert "Refused an authorization answer whose state does not match" in reader.text("#mc-x-token-status")
+    # Said at the top, where the reader is, and the instance is connected again.
+    assert reader.page.is_visible("#mc-x-notice")
+    assert reader.text("#mc-x-notice").startswith("Refused an authorization answer: no login in this tab")
+    assert reader.page.input_value("#mc-x-instance-input") == reader.instance.url
+    assert reader.text("#mc-x-instance-status").startswith("Connected to")
     assert not any(url.endswith("/oauth/token") for _, url, _ in reader.requests)
     assert "stolen-code" not in reader.page.url
 
@@ -324,7 +328,7 @@ def test_a_login_older_than_ten_minutes_is_refused(reader):
       const key = 'mc-explorer:pending', pending = JSON.parse(sessionStorage.getItem(key) || 'null');
       if (pending) sessionStorage.setItem(key, JSON.stringify({ ...pending, created: pending.created - 660000 }));
     }""")
-    message = reader.log_in()
+    message = reader.log_in(said="#mc-x-notice")  # a refusal is said at the top, where the reader lands
     assert message.startswith("Refused an authorization answer for a login started more than 10 minutes ago")
     assert "expired" in message and "No code was exchanged" in message
     assert not any(url.endswith("/oauth/token") for _, url, _ in reader.requests)
@@ -401,3 +405,28 @@ def test_with_only_an_app_token_a_user_endpoint_says_log_in_and_sends_no_token(r
     assert reader.send().startswith(("401 ·", "422 ·"))
     sent = [auth for _, url, auth in reader.requests[before:] if url.endswith("/api/v1/timelines/home")]
     assert sent == [None], "the app token went to an endpoint that needs a user"
+
+
+def test_a_login_finished_in_another_tab_is_explained_here(reader):
+    """The answer reaches a tab that started no login (sessionStorage is per tab): refused, said
+    where it is seen, and the explorer is still connected to the instance."""
+    reader.connect()
+    reader.register()
+    other = reader.context.new_page()
+    other.goto(reader.site.url + "explorer/?code=some-code&state=from-another-tab")
+    other.wait_for_selector("#mc-explorer[data-ready=true]")
+    assert other.is_visible("#mc-x-notice")
+    assert other.inner_text("#mc-x-notice").startswith("Refused an authorization answer: no login in this tab")
+    assert other.input_value("#mc-x-instance-input") == reader.instance.url
+    assert other.is_visible("#mc-x-tokens"), "the tokens step is there to log in again"
+    assert not any(url.endswith("/oauth/token") for _, url, _ in reader.requests)
+    other.close()
+
+
+def test_after_login_the_confirmation_is_in_view_and_the_instance_named(reader):
+    reader.connect()
+    reader.register()
+    assert reader.log_in().startswith("Logged in")
+    box = reader.page.locator("#mc-x-token-status").bounding_box()
+    assert 0 <= box["y"] <= reader.page.viewport_size["height"] - box["height"]
+    assert reader.page.input_value("#mc-x-instance-input") == reader.instance.url

@@ -46,7 +46,8 @@ test("a forged callback: the address is cleaned first, nothing is exchanged, the
   assert.ok(fetched.length >= 3);
   assert.deepEqual(fetched.filter((f) => /code=|state=/.test(f.from)), []);
   assert.deepEqual(fetched.filter((f) => f.url.endsWith("/oauth/token")), []);
-  assert.match(root.querySelector("#mc-x-token-status").textContent, /^Refused an authorization answer whose state/);
+  assert.match(root.querySelector("#mc-x-notice").textContent, /^Refused an authorization answer whose state/);
+  assert.equal(root.querySelector("#mc-x-notice").hidden, false, "said where the reader sees it");
   assert.equal(sessionStorage.getItem("mc-explorer:pending"), null);
   // Then connected to the last instance, so that logging in again is one click away.
   assert.equal(root.querySelector("#mc-x-instance-input").value, ORIGIN);

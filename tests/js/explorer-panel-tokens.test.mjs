@@ -84,6 +84,7 @@ test("an app token is called working only when verify_credentials names the app"
 
 test("callback refusals and the login's outcome in words", () => {
   assert.match(refusedCallback("mismatch"), /^Refused an authorization answer whose state does not match.*No code was exchanged\.$/);
+  assert.match(refusedCallback("none"), /^Refused an authorization answer: no login in this tab waits for one \(it was started in another tab/);
   assert.match(refusedCallback("expired"), /more than 10 minutes ago: its state has expired\. No code was exchanged; log in again\.$/);
   assert.equal(loggedIn({ scopes: ["read", "write"], account: "alice" }, ["read", "write"]),
                "Logged in as @alice. Granted scopes: read write.");
@@ -182,19 +183,22 @@ test("a callback whose state is not this tab's login is refused before anything 
   for (const [query, pending, said] of [
     ["code=stolen&state=forged", { state: "mine", verifier: "v", origin: ORIGIN, created: now }, /does not match/],
     ["code=stolen", { state: "mine", verifier: "v", origin: ORIGIN, created: now }, /does not match/],
-    ["code=stolen&state=mine", null, /does not match/],
+    ["code=stolen&state=mine", null, /no login in this tab waits for one/],
     ["code=late&state=mine", { state: "mine", verifier: "v", origin: ORIGIN, created: now - 11 * 60000 }, /expired/],
   ]) {
-    const { ui, instance, status } = await callback(query, pending);
-    assert.match(status(), said, query);
-    assert.deepEqual([ui.calls, instance.asked], [[], []], query);
+    const { ui, instance, root } = await callback(query, pending);
+    // Said at the top, where it is seen, and the login's instance is connected again.
+    const notice = root.querySelector("#mc-x-notice");
+    assert.match(notice.textContent, said, query);
+    assert.equal(notice.hidden, false);
+    assert.deepEqual([ui.calls, instance.asked], [pending ? [["connect", ORIGIN]] : [], []], query);
     assert.equal(sessionStorage.getItem("mc-explorer:pending"), null, "a pending login is used once");
   }
 });
 
 test("the code is exchanged with the verifier at the instance the login started on", async () => {
   const pending = { state: "mine", verifier: "VERIFIER", origin: ORIGIN, created: Date.now() };
-  const { ui, instance, status } = await callback("code=CODE&state=mine", pending);
+  const { ui, instance, status, root } = await callback("code=CODE&state=mine", pending);
   assert.deepEqual(ui.calls[0], ["connect", ORIGIN]);
   assert.deepEqual(instance.asked, [
     ["token", { grant_type: "authorization_code", code: "CODE", client_id: "CID", client_secret: "CSECRET",
@@ -202,6 +206,7 @@ test("the code is exchanged with the verifier at the instance the login started 
     ["call", "GET", "/api/v1/accounts/verify_credentials", "ACCESS"]]);
   assert.deepEqual(ui.state.tokens.user, { token: "ACCESS", scopes: ["read", "write"], account: "alice" });
   assert.equal(status(), "Logged in as @alice. Granted scopes: read write.");
+  assert.deepEqual(root.querySelector("#mc-x-token-status").scrolled, { block: "center" }, "brought into view");
   assert.equal(JSON.parse(sessionStorage.getItem(`mc-explorer:tokens:${ORIGIN}`)).user.token, "ACCESS");
 });
 

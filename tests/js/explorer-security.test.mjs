@@ -165,7 +165,7 @@ test("a callback's state must match and be at most 10 minutes old", () => {
   assert.equal(callbackProblem(pending, "abc", now), null);
   assert.equal(callbackProblem(pending, "abd", now), "mismatch");
   assert.equal(callbackProblem(pending, null, now), "mismatch");
-  assert.equal(callbackProblem(null, "abc", now), "mismatch");
+  assert.equal(callbackProblem(null, "abc", now), "none");  // no login waiting in this tab
   assert.equal(callbackProblem({ state: 5, created: now }, "5", now), "mismatch");
   assert.equal(callbackProblem({ state: "abc", created: now - LOGIN_LIFETIME_MS }, "abc", now), null);
   assert.equal(callbackProblem({ state: "abc", created: now - LOGIN_LIFETIME_MS - 1 }, "abc", now), "expired");

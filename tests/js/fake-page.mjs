@@ -53,6 +53,10 @@ export class FakeElement {
     return this.descendants().filter((n) => tags.includes(n.tagName));
   }
 
+  scrollIntoView(options) {
+    this.scrolled = options;
+  }
+
   querySelector(selector) {
     this.found[selector] ??= new FakeElement();
     return this.found[selector];

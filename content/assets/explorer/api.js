@@ -47,17 +47,15 @@ export class Instance {
     const started = performance.now();
     let response;
     try {
-      // redirect "manual" last, so no caller can undo it: fetch would otherwise take the body,
-      // secrets and token wherever a Location points, past the origin check above. no-store: a
-      // console shows what the instance answers now, not a cached answer (or a cached 308).
+      // redirect "manual" last, so no caller can undo it: a followed Location would take the body,
+      // secrets and token past the origin check. no-store: the answer of now, not a cached 308.
       response = await this.fetchImpl(href, { credentials: "omit", referrerPolicy: "no-referrer", cache: "no-store",
                                               signal: AbortSignal.timeout(TIMEOUT_MS), ...init, redirect: "manual" });
     } catch (error) {
       if (error?.name === "TimeoutError") throw new InstanceError(`${this.origin} did not answer within 20 seconds.`);
       throw new NetworkError(explainNetworkError(href));
     }
-    // Browsers hide a manual redirect's status and Location (type "opaqueredirect"); other
-    // fetch implementations show the 3xx itself.
+    // Browsers hide a manual redirect ("opaqueredirect"); other fetch implementations show the 3xx.
     if (response.type === "opaqueredirect" || REDIRECTS.includes(response.status)) {
       throw new RedirectError(`${this.origin} answered ${init.method ?? "GET"} ${new URL(href).pathname} with a ` +
         "redirect. The explorer does not follow redirects, so nothing was sent further. If the instance lives at " +
@@ -149,12 +147,9 @@ export class Instance {
     return this.fetch(path, { ...init, method, headers });
   }
 
-  // Revocation. Servers before Mastodon 4.3 send no CORS headers on /oauth/revoke. The POST is
-  // a simple request (a form, no custom header), so it reaches the server all the same, which
-  // acts on it; only the answer is hidden from the page. Then the token is checked with an API
-  // call. No no-cors retry: browsers refuse no-cors with redirect "manual", and one that follows
-  // redirects would carry the token and client secret wherever the instance points. Returns
-  // {confirmed, how}.
+  // Servers before 4.3 send no CORS headers on /oauth/revoke, but the POST is a simple request:
+  // the server acts on it and only the answer is hidden, so an API call then checks the token.
+  // No no-cors retry: it cannot use redirect "manual". Returns {confirmed, how}.
   async revoke(app, token) {
     const form = { client_id: app.client_id, client_secret: app.client_secret, token };
     try {

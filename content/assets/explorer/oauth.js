@@ -4,10 +4,11 @@
 export const LOGIN_LIFETIME_MS = 10 * 60 * 1000;
 const TOKEN_MAX = 4096;
 
-// Why a callback's state is refused ("mismatch" or "expired"), or null when it is the login
+// Why a callback's state is refused ("none", "mismatch" or "expired"), or null when it is the login
 // this tab started, less than LOGIN_LIFETIME_MS ago.
 export function callbackProblem(pending, returned, now = Date.now()) {
-  if (!pending || typeof pending.state !== "string" || !returned || returned !== pending.state) return "mismatch";
+  if (!pending) return "none";  // finished in another tab, or never started here
+  if (typeof pending.state !== "string" || !returned || returned !== pending.state) return "mismatch";
   // abs: a creation time in the future is as wrong as an old one; NaN (no time) fails too.
   return Math.abs(now - pending.created) <= LOGIN_LIFETIME_MS ? null : "expired";
 }

@@ -31,10 +31,9 @@ export function choiceText(choice) {
     const caveat = choice.unknown ? " (a pasted token: its scopes are not known, so they are not checked)" : "";
     return [`Sends ${choice.token ? `the ${choice.token} token` : "no token"}: meets ${alternative}${caveat}.`, "ok"];
   }
-  const kind = choice.alternative.token;
   if (!choice.token) {
-    return [`This endpoint needs ${kind === "app" ? "an app token" : "a user token"}: ` +
-            (kind === "app" ? "get one first (step 3)." : "log in first (step 3)."), "warning"];
+    return [`This endpoint needs ${choice.alternative.token === "app" ? "an app token: get one" : "a user token: log in"} first (step 3).`,
+            "warning"];
   }
   return [`No alternative is satisfied by your tokens. Closest: ${alternative}.` +
           (choice.missing.length ? ` Missing: ${choice.missing.join(", ")}.` : ""), "warning"];

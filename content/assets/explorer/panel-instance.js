@@ -34,6 +34,7 @@ export function instancePanel(ui) {
     Object.assign(state, { instance, info });
     ui.clearDrift();  // a report on another instance's answer
     storage.setLastInstance(origin);
+    $("mc-x-instance-input").value = origin;  // also back from a login
     const list = $("mc-x-instance-info");
     list.hidden = false;
     for (const [field, text] of Object.entries(instanceFields(info))) {

@@ -33,7 +33,9 @@ export function appTokenCheck(check) {
 }
 
 export function refusedCallback(problem) {
-  return problem === "expired" ? "Refused an authorization answer for a login started more than 10 minutes ago: " +
+  return problem === "none" ? "Refused an authorization answer: no login in this tab waits for one (it was " +
+      "started in another tab, or forged). No code was exchanged."
+    : problem === "expired" ? "Refused an authorization answer for a login started more than 10 minutes ago: " +
       "its state has expired. No code was exchanged; log in again."
     : "Refused an authorization answer whose state does not match the login this page started (missing, forged " +
       "or stale). No code was exchanged.";
@@ -129,7 +131,12 @@ export function tokensPanel(ui) {
     const pending = storage.pending();
     storage.setPending(null);
     const problem = callbackProblem(pending, params.get("state"));
-    if (problem) return tell(refusedCallback(problem), "error");
+    if (problem) {
+      // Where it is seen (step 3 may be hidden), and the login's instance back.
+      say("mc-x-notice", refusedCallback(problem), "error");
+      $("mc-x-notice").hidden = false;
+      return pending?.origin && ui.connect(pending.origin);
+    }
     await ui.connect(pending.origin);
     const { instance, app } = state;
     if (!instance || instance.origin !== pending.origin || !app) return;
@@ -149,6 +156,7 @@ export function tokensPanel(ui) {
       state.tokens.user = user;
       saveTokens();
       tell(loggedIn(user, app.scopes), "ok");
+      $("mc-x-token-status").scrollIntoView({ block: "center" });  // arriving at the top
     } catch (error) {
       tell(error.message, "error");
     }

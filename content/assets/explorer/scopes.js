@@ -51,6 +51,6 @@ export function chooseToken(endpoint, tokens, catalogScopes) {
     const score = (token ? 0 : 100) + missing.length;
     if (!best || score < best.score) best = { score, alternative, missing, token: token ? alternative.token : null };
   }
-  // A token of another kind is refused anyway (an app token where a user is needed): send none.
+  // A token of another kind would be refused: send none.
   return { token: best.token, alternative: best.alternative, met: false, missing: best.missing, unknown: false };
 }
