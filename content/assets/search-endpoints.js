@@ -1,9 +1,14 @@
-// Endpoint shortcuts above Material's search results. Material's search (Lunr) has no phrase or
+// Endpoint and scope shortcuts above Material's search results. Material's search (Lunr) has no phrase or
 // path matching, so a query like "/api/v1/statuses/123/favourite", "accounts/block" or a title
 // often puts another section first. When the query names an endpoint (its id, its path or a
 // fragment of it, with real values in place of :id, or its exact title), the endpoint's own
-// section is listed first. The list of endpoints is catalog.json, fetched once, on the first
-// search. Text only: nothing from the catalog is inserted as HTML.
+// section is listed first; a scope's exact name lists its section on the scopes page first. The
+// lists are catalog.json's, fetched once, on the first search. Text only: nothing from the
+// catalog is inserted as HTML.
+
+// The scopes page and its section ids, as the plugin writes them (scope_anchor: ":" and "_" -> "-");
+// tests/test_search.py checks every scope's shortcut against the built page.
+const SCOPES_PAGE = "api/oauth-scopes/";
 
 const METHOD = /^(GET|POST|PUT|PATCH|DELETE)\s+/i;
 
@@ -67,6 +72,14 @@ export function scores(query, endpoints) {
 
 // -- the page: Material's search box and result list --------------------------------------------
 
+/** The scope a query names exactly, as a shortcut ({title, text, url}), or null. */
+export function scopeShortcut(query, scopes) {
+  const name = query.trim().toLowerCase();
+  const scope = scopes.find((s) => s.name === name);
+  return scope && { title: `The ${scope.name} scope`, text: String(scope.summary).replace(/`/g, ""),
+                    url: `${SCOPES_PAGE}#${scope.name.replace(/[:_]/g, "-")}` };
+}
+
 let catalog = null;
 
 function base() {
@@ -76,27 +89,33 @@ function base() {
 
 function load() {
   catalog ??= fetch(new URL("catalog.json", base()))
-    .then(answer => (answer.ok ? answer.json() : { endpoints: [] }))
-    .then(data => (Array.isArray(data.endpoints) ? data.endpoints : []))
-    .catch(() => []);
+    .then(answer => (answer.ok ? answer.json() : {}))
+    .then(data => ({ endpoints: Array.isArray(data.endpoints) ? data.endpoints : [],
+                     scopes: Array.isArray(data.scopes) ? data.scopes : [] }))
+    .catch(() => ({ endpoints: [], scopes: [] }));
   return catalog;
 }
 
-function item(endpoint) {
+// One result, as Material draws its own: a title, then the signature (code) or a sentence.
+function item({ title: heading, code: signature, text, url }) {
   const li = document.createElement("li");
   li.className = "md-search-result__item mc-search-endpoint";
   const link = document.createElement("a");
   link.className = "md-search-result__link";
-  link.href = new URL(endpoint.url, base()).href;
+  link.href = new URL(url, base()).href;
   const article = document.createElement("article");
   article.className = "md-search-result__article md-typeset";
   const title = document.createElement("h1");
-  title.textContent = endpoint.title;
-  const signature = document.createElement("p");
-  const code = document.createElement("code");
-  code.textContent = `${endpoint.method} ${endpoint.path}`;
-  signature.append(code);
-  article.append(title, signature);
+  title.textContent = heading;
+  const line = document.createElement("p");
+  if (signature) {
+    const code = document.createElement("code");
+    code.textContent = signature;
+    line.append(code);
+  } else {
+    line.textContent = text;
+  }
+  article.append(title, line);
   link.append(article);
   li.append(link);
   return li;
@@ -109,10 +128,11 @@ function start() {
   input.dataset.mcEndpoints = "";
   let shown = [];
   const show = async () => {
-    const endpoints = await load();
-    const found = rank(input.value, endpoints);
+    const { endpoints, scopes } = await load();
+    const scope = scopeShortcut(input.value, scopes);
+    const found = rank(input.value, endpoints).map(e => ({ title: e.title, code: `${e.method} ${e.path}`, url: e.url }));
     for (const old of list.querySelectorAll(":scope > .mc-search-endpoint")) old.remove();
-    shown = found.map(item);
+    shown = (scope ? [scope, ...found] : found).map(item);
     list.prepend(...shown);
   };
   input.addEventListener("focus", load, { once: true });
