@@ -618,3 +618,47 @@ def test_placeholder_app_token_mode():
         tok = app_token(odd, register(odd))
         assert tok == "placeholder-app-token"
         assert get(odd, "/api/v1/apps/verify_credentials", tok).status_code == 401
+
+
+# -- a server that speaks the API without being Mastodon (other=True) ----------------------------
+
+@pytest.fixture(scope="module")
+def other():
+    with Sandbox(other=True) as server:
+        yield server
+
+
+def test_other_server_answers_as_such_servers_do(other):
+    """What MASTODON_FACTS.md lists under "Other servers", for the explorer's tests to meet."""
+    assert requests.get(f"{other.url}/.well-known/oauth-authorization-server").status_code == 404
+    app = register(other, scopes="read write")
+    placeholder = app_token(other, app)
+    assert get(other, "/api/v1/apps/verify_credentials", placeholder).status_code in (400, 401)
+    user = user_token(other, app, scope="read")
+    # Its own error names: a scope it lacks, and an app token where a user is needed.
+    lacking = post(other, "/api/v1/statuses", user, data={"status": "hi"})
+    assert (lacking.status_code, lacking.json()) == (403, {"error": "out_of_scope_for_token"})
+    needs_user = get(other, "/api/v1/timelines/home", placeholder)
+    assert needs_user.status_code in (400, 401)
+    # A dead token: 400 in plain text, not Mastodon's 401 JSON.
+    requests.post(f"{other.url}/oauth/revoke", data={"client_id": app["client_id"],
+                                                     "client_secret": app["client_secret"], "token": user})
+    dead = get(other, "/api/v1/accounts/verify_credentials", user)
+    assert (dead.status_code, dead.headers["Content-Type"].split(";")[0], dead.text) == \
+        (400, "text/plain", "Invalid Bearer token")
+    # An id it cannot parse: its framework's HTML 500 page, with a script in it.
+    crash = get(other, "/api/v1/statuses/not-a-number")
+    assert crash.status_code == 500 and crash.headers["Content-Type"].startswith("text/html")
+    assert "<script>" in crash.text
+
+
+def test_other_server_ignores_force_login(other):
+    """A logged-in session goes straight to consent, force_login or not."""
+    app = register(other, scopes="read")
+    browser = requests.Session()
+    query = {"response_type": "code", "client_id": app["client_id"], "redirect_uri": CALLBACK, "scope": "read"}
+    page = browser.get(f"{other.url}/oauth/authorize?{urlencode(query)}")
+    next_url = re.search(r'name="next" value="([^"]*)"', page.text).group(1).replace("&amp;", "&")
+    browser.post(f"{other.url}/auth/sign_in", data={"username": "alice", "password": "alice-password", "next": next_url})
+    again = browser.get(f"{other.url}/oauth/authorize?{urlencode({**query, 'force_login': 'true'})}")
+    assert "Authorization required" in again.text and "Log in" not in again.text

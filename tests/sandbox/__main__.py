@@ -22,9 +22,15 @@ def main() -> None:
                              "no CORS on /oauth/revoke, a single redirect_uri string)")
     parser.add_argument("--placeholder-app-token", action="store_true",
                         help="answer client credentials with a fixed token that fails verify_credentials")
+    parser.add_argument("--other", action="store_true",
+                        help="behave like a server that speaks the API without being Mastodon: --legacy and "
+                             "--placeholder-app-token, plus 400 for dead tokens, its own error names, "
+                             "force_login ignored, HTML 500 pages")
     args = parser.parse_args()
-    sandbox = Sandbox(args.host, args.port, legacy=args.legacy, placeholder_app_token=args.placeholder_app_token)
-    print(f"Sandbox instance on {sandbox.url} ({'older-server' if args.legacy else 'Mastodon'} mode). "
+    sandbox = Sandbox(args.host, args.port, legacy=args.legacy, placeholder_app_token=args.placeholder_app_token,
+                      other=args.other)
+    mode = "other-server" if args.other else "older-server" if args.legacy else "Mastodon"
+    print(f"Sandbox instance on {sandbox.url} ({mode} mode). "
           "Users: alice / alice-password, bob / bob-password. Ctrl-C stops it.", flush=True)
     try:
         sandbox._server.serve_forever()

@@ -14,7 +14,7 @@ from urllib.parse import urlencode, urlsplit
 
 from authlib.common.errors import AuthlibHTTPError
 from authlib.oauth2.rfc6750.errors import InsufficientScopeError
-from flask import Flask, Response, g, jsonify, redirect, render_template_string, request, session
+from flask import Flask, Response, abort, g, jsonify, redirect, render_template_string, request, session
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.serving import make_server
 
@@ -25,6 +25,8 @@ from .store import OOB, App, Store, Token, same_secret
 API_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
 EXPOSED = "Link, Mastodon-Async-Refresh, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id"
 INVALID_TOKEN = "The access token is invalid"
+HTML_500 = ("<!DOCTYPE html><html><head><title>500 Internal Server Error</title><script>alert('from the page')"
+            "</script></head><body><h1>Internal Server Error</h1><p>The server crashed.</p></body></html>")
 OUTSIDE_SCOPES = "This action is outside the authorized scopes"
 NEEDS_USER = "This method requires an authenticated user"
 NEEDS_APP = "This method requires an client credentials authentication"  # sic, as Mastodon sends it
@@ -183,11 +185,16 @@ ERROR_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><titl
 
 
 def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: int = 300, store: Store | None = None,
-               placeholder_app_token: bool = False):
+               placeholder_app_token: bool = False, other: bool = False):
     """legacy=True behaves like an older or non-Mastodon server: no metadata document, PKCE
     ignored, no CORS on /oauth/revoke, a single redirect_uri string, no profile scope.
     placeholder_app_token=True answers client credentials with a fixed token that no API
-    call accepts, as some other implementations do."""
+    call accepts, as some other implementations do. other=True is a server that speaks the API
+    without being Mastodon (MASTODON_FACTS.md, "Other servers"): legacy and placeholder_app_token,
+    plus a dead token answered 400 in plain text, its own error names (out_of_scope_for_token,
+    identity_token_required), force_login ignored and an HTML 500 page for an id it cannot parse."""
+    legacy = legacy or other
+    placeholder_app_token = placeholder_app_token or other
     app = Flask("sandbox")
     app.secret_key = secrets.token_bytes(32)
     # Rack has no per-field limit on multipart text, and refuses over 4096 parts with a 413, as Werkzeug does.
@@ -319,8 +326,12 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
         try:
             token = protector.validate_request(list(scopes) or None, Carrier())
         except InsufficientScopeError:
+            if other:
+                raise ApiError(403, "out_of_scope_for_token") from None
             raise ApiError(403, OUTSIDE_SCOPES, bearer("insufficient_scope", OUTSIDE_SCOPES)) from None
         except AuthlibHTTPError:  # missing, malformed, unknown or revoked token
+            if other and sent:
+                abort(Response("Invalid Bearer token", 400, content_type="text/plain"))
             known = store.tokens.get(sent or "")
             message = "The access token was revoked" if known and known.revoked else INVALID_TOKEN
             raise ApiError(401, message, bearer("invalid_token", message)) from None
@@ -329,7 +340,7 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
 
     def require_user(token: Token | None):
         if token is None or token.user is None:
-            raise ApiError(422, NEEDS_USER)
+            raise ApiError(401, "identity_token_required") if other else ApiError(422, NEEDS_USER)
         return token.user
 
     def params() -> dict:
@@ -492,7 +503,7 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
 
     @app.get("/oauth/authorize")
     def authorize_page():
-        if request.args.get("force_login") in ("true", "1", "True"):
+        if request.args.get("force_login") in ("true", "1", "True") and not other:
             session.pop("user", None)
             query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "force_login"])
             return render_template_string(LOGIN_PAGE, next="/oauth/authorize?" + query, error=None)
@@ -651,6 +662,8 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
 
     @app.get("/api/v1/statuses/<status_id>")
     def show_status(status_id):
+        if other and not status_id.isdigit():  # an unparsable id crashes it, with its framework's page
+            return Response(HTML_500, 500, content_type="text/html; charset=utf-8")
         token = authorize("read", "read:statuses", optional=True)
         status = store.statuses.get(status_id)
         if status is None or (status.visibility == "private" and not (
