@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates .venv (once) and installs into it what a command needs:
-#   bash scripts/setup.sh serve   the project and its runtime dependencies (MkDocs, Material...)
+#   bash scripts/setup.sh serve   the project and its runtime dependencies (MkDocs, Material...),
+#                                 and esbuild from npm (package.json), which minifies the scripts
 #   bash scripts/setup.sh test    the same plus the `test` extra (pytest, Playwright, Zensical...)
 # Run by serve.sh and test.sh, which share the one .venv. Each level keeps a stamp
 # (.venv/.installed-serve, .venv/.installed-test) that is fresh while it is newer than
@@ -42,4 +43,10 @@ else
     .venv/bin/python -m pip install --quiet -e ".[test]"
     touch .venv/.installed-serve .venv/.installed-test
   fi
+fi
+
+# esbuild, which the build runs to minify the explorer (the plugin's `minify` option).
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "Installing esbuild (npm ci)…" >&2
+  npm ci --no-audit --no-fund --silent
 fi

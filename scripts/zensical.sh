@@ -7,3 +7,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/python -m zensical build --strict --clean -f zensical.yml "$@"
 .venv/bin/python -m mastodon_catalog.outputs --config mkdocs.yml
+.venv/bin/python -m mastodon_catalog.minify --config mkdocs.yml

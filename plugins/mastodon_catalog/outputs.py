@@ -107,7 +107,8 @@ def settings(config: Path) -> dict:
             "catalog_file": plugin.get("catalog_file", "data/endpoints.yaml"),
             "entities_dir": plugin.get("entities_dir", ENTITIES_DIR),
             "catalog_json": plugin.get("catalog_json", "catalog.json"),
-            "openapi_json": plugin.get("openapi_json", "openapi.json")}
+            "openapi_json": plugin.get("openapi_json", "openapi.json"),
+            "minify": plugin.get("minify", [])}
 
 
 def write(config: Path, site_dir: Path | None = None) -> list[Path]:

@@ -1,5 +1,5 @@
 from mkdocs.config.base import Config
-from mkdocs.config.config_options import Choice, File, Optional, Type
+from mkdocs.config.config_options import Choice, File, ListOfItems, Optional, Type
 
 
 class CatalogConfig(Config):
@@ -14,3 +14,4 @@ class CatalogConfig(Config):
     catalog_json = Type(str, default="catalog.json")  # "" to skip
     openapi_json = Type(str, default="openapi.json")
     cache_dir = Type(str, default=".cache/mastodon_catalog")  # "" to always parse the catalog
+    minify = ListOfItems(Type(str), default=[])  # files or folders of the built site that esbuild minifies

@@ -17,6 +17,7 @@ from ..core.pages import PagePipeline, PageResult, check_site, page_titles
 from ..core.render import Renderer
 from ..core.returns import attach
 from ..markdown.extension import NEEDED_EXTENSIONS
+from ..minify import EsbuildMissing, MinifyError, find_esbuild, minify
 from ..outputs import dumps, outputs
 from .cache import BuildCaches
 from .config import CatalogConfig
@@ -138,6 +139,14 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def on_post_build(self, *, config):
         if self.config.enabled:
             self.caches.save_fragments()
+        if not self.config.minify:
+            return
+        try:
+            minify(Path(config.site_dir), self.config.minify, find_esbuild(base_dir(config)))
+        except EsbuildMissing as error:
+            log.warning(str(error))
+        except MinifyError as error:
+            raise PluginError(str(error)) from error
 
     def on_serve(self, server, *, config, builder):
         if self.config.enabled:
