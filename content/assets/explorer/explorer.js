@@ -6,6 +6,7 @@ import { appPanel } from "./panel-app.js";
 import { consolePanel, initialEndpoint } from "./panel-console.js";
 import { instancePanel } from "./panel-instance.js";
 import { responsePanel } from "./panel-response.js";
+import { streamPanel } from "./panel-stream.js";
 import { takeCallback, tokensPanel } from "./panel-tokens.js";
 import { createState } from "./state.js";
 import { storage } from "./storage.js";
@@ -25,7 +26,7 @@ export function mount(root, siteRoot) {
   // ui: the page, the state, and the functions panels call across.
   const ui = { ...view(root), state: createState(), siteRoot, params, redirectUri: new URL("explorer/", siteRoot).href };
   const { $, say, state } = ui;
-  for (const panel of [instancePanel, appPanel, tokensPanel, consolePanel, responsePanel]) Object.assign(ui, panel(ui));
+  for (const panel of [instancePanel, appPanel, tokensPanel, consolePanel, responsePanel, streamPanel]) Object.assign(ui, panel(ui));
 
   // A full or disabled storage is explained once, in words; the values stay in memory.
   storage.onRefused = (full) => {

@@ -46,6 +46,7 @@ export function instancePanel(ui) {
     ui.renderApp();
     ui.renderTokens();
     ui.renderChoice();
+    ui.renderStream();
   }
 
   on("mc-x-instance-form", "submit", (event) => {

@@ -84,6 +84,7 @@ export function tokensPanel(ui) {
     if (state.instance) storage.setTokens(state.instance.origin, state.tokens);
     renderTokens();
     ui.renderChoice();
+    ui.renderStream();
   }
 
   function needApp() {
