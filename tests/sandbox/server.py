@@ -21,6 +21,7 @@ from werkzeug.serving import make_server
 from .oauth import build_oauth
 from .scopes import ALL_SCOPES, LEGACY_SCOPES
 from .store import OOB, App, Store, Token, same_secret
+from .streaming import Streaming
 
 API_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
 EXPOSED = "Link, Mastodon-Async-Refresh, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id"
@@ -185,14 +186,15 @@ ERROR_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><titl
 
 
 def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: int = 300, store: Store | None = None,
-               placeholder_app_token: bool = False, other: bool = False):
+               placeholder_app_token: bool = False, other: bool = False, heartbeat: float = 15):
     """legacy=True behaves like an older or non-Mastodon server: no metadata document, PKCE
     ignored, no CORS on /oauth/revoke, a single redirect_uri string, no profile scope.
     placeholder_app_token=True answers client credentials with a fixed token that no API
     call accepts, as some other implementations do. other=True is a server that speaks the API
     without being Mastodon (MASTODON_FACTS.md, "Other servers"): legacy and placeholder_app_token,
     plus a dead token answered 400 in plain text, its own error names (out_of_scope_for_token,
-    identity_token_required), force_login ignored and an HTML 500 page for an id it cannot parse."""
+    identity_token_required), force_login ignored and an HTML 500 page for an id it cannot parse.
+    heartbeat is the seconds between the streaming API's `:thump` comments (streaming.py)."""
     legacy = legacy or other
     placeholder_app_token = placeholder_app_token or other
     app = Flask("sandbox")
@@ -203,6 +205,8 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
     app.wsgi_app = rails_paths(app.wsgi_app)
     store = store or Store()
     app.extensions["sandbox_store"] = store
+    streaming = app.extensions["sandbox_streaming"] = Streaming(store, other=other, heartbeat=heartbeat)
+    app.wsgi_app = streaming.wrap(app.wsgi_app)  # /api/v1/streaming is its own server, ahead of Flask
     scopes_supported = LEGACY_SCOPES if legacy else ALL_SCOPES
     server, protector = build_oauth(app, store, legacy=legacy, code_lifetime=code_lifetime,
                                     placeholder_app_token=placeholder_app_token)
@@ -685,6 +689,7 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
         if visibility not in ("public", "unlisted", "private", "direct"):
             raise ApiError(422, "Validation failed: Visibility is not included in the list")
         status = store.add_status(user.account, f"<p>{html.escape(body.strip())}</p>", visibility, spoiler, token.app)
+        streaming.status_posted(status, base())
         return jsonify(status.entity(base(), user.account))
 
     @app.get("/api/v1/notifications")
