@@ -6,11 +6,10 @@ import time
 
 import pytest
 import requests
-from websockets.exceptions import ConnectionClosed, InvalidStatus
-from websockets.sync.client import connect
-
 from sandbox import Sandbox
 from test_sandbox import app_token, post, register, user_token
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.sync.client import connect
 
 BEAT = 0.2  # the heartbeat these tests ask for (Mastodon: 15 s)
 

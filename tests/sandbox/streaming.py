@@ -34,7 +34,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from simple_websocket import ConnectionClosed, Server
+from simple_websocket.errors import ConnectionError as WebSocketError
 from werkzeug.wrappers import Request, Response
+from wsproto.utilities import RemoteProtocolError
 
 BASE = "/api/v1/streaming"
 HEALTH = BASE + "/health"
@@ -312,7 +314,7 @@ class Streaming:
             return response(environ, start_response)
         try:
             ws = TokenEchoServer(environ, ping_interval=PING_INTERVAL)
-        except Exception:  # not a WebSocket handshake (ws answers 400 then)
+        except (RemoteProtocolError, WebSocketError):  # not a WebSocket handshake (ws answers 400 then)
             return Response("Bad Request", 400, content_type="text/plain")(environ, start_response)
         WebSocketSession(self, ws, viewer).run(request.args)
         # The socket was the WebSocket's: once its closing handshake is over, end the connection
