@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { explainStatus } from "../../content/assets/explorer/explain.js";
+import { explainNetworkError, explainStatus, explainTokenEndpoint } from "../../content/assets/explorer/explain.js";
 import { parseLinkHeader } from "../../content/assets/explorer/panel-response.js";
 import { base64url, pkcePair, s256 } from "../../content/assets/explorer/pkce.js";
 import { buildRequest, RequestError, toCurl } from "../../content/assets/explorer/request.js";
@@ -137,6 +137,30 @@ test("failures explained", () => {
   assert.match(explainStatus(429, { error: "Too many requests" }, { retryAfter: "2026-01-01T00:00:00Z" }), /resets at 2026/);
   assert.match(explainStatus(500, "<html>oops</html>"), /failed with 500/);
   assert.equal(explainStatus(200, {}), "");
+});
+
+test("what other servers answer is explained too", () => {
+  // A dead token answered with 400 in plain text is still a dead token.
+  const dead = explainStatus(400, "Invalid Bearer token", { sent: "user" });
+  assert.match(dead, /did not accept the token \(it says so with 400, not 401\): it is invalid, revoked/);
+  assert.match(explainStatus(400, { error: "Missing param" }, { sent: "user" }), /answered 400/);
+  // Their error names, whatever the status.
+  assert.match(explainStatus(401, { error: "identity_token_required" }, { sent: "app" }), /^This endpoint needs a user token/);
+  assert.match(explainStatus(403, { error: "out_of_scope_for_token" }, { choice: { missing: ["write:statuses"] } }),
+               /^The token lacks a scope.*It needs write:statuses/);
+  // An HTML page is named by its title; no markup is quoted.
+  const page = explainStatus(500, "<!DOCTYPE html><html><head><title>500 Internal Server Error</title>" +
+                                  "<script>alert(1)</script></head><body><h1>Oops</h1></body></html>");
+  assert.match(page, /failed with 500.*an HTML page titled "500 Internal Server Error", shown below as text/);
+  assert.doesNotMatch(page, /<|script|Oops/);
+  // The token endpoint's failures are about the code or the app, not a missing token.
+  assert.match(explainTokenEndpoint(400, { error: "invalid_grant", error_description: "expired" }),
+               /refused the authorization code \(400\): it expired.*Log in again/);
+  assert.match(explainTokenEndpoint(401, { error: "invalid_client" }), /client id or secret \(401\).*register it again/);
+  assert.doesNotMatch(explainTokenEndpoint(401, "Unauthorized"), /none was sent/);
+  // https typed for a loopback server that speaks http.
+  assert.match(explainNetworkError("https://127.0.0.1:3000/api/v2/instance"), /try http:\/\/127\.0\.0\.1:3000\.$/);
+  assert.doesNotMatch(explainNetworkError("https://mastodon.social/api/v2/instance"), /try http/);
 });
 
 test("a 403 from an endpoint that needs a role permission names the permission", () => {

@@ -58,7 +58,7 @@ test("connecting fills the state from the server and this origin's storage, then
   const asked = serve({ "/.well-known/oauth-authorization-server": { scopes_supported: ["read", "write"] },
                         "/api/v2/instance": { title: "Example <b>Social</b>", version: "4.3.0" } });
   await root.querySelector("#mc-x-instance-form").fire("submit");
-  await until(() => ui.calls.length === 5, "the panels to render");
+  await until(() => ui.calls.length === 6, "the panels to render");
   assert.ok(asked.every((url) => url.startsWith(ORIGIN + "/")), asked.join(" "));
   assert.equal(ui.state.instance.origin, ORIGIN);
   assert.equal(ui.state.app.name, "A");
@@ -71,7 +71,7 @@ test("connecting fills the state from the server and this origin's storage, then
   assert.equal(root.querySelector("#mc-x-instance-status").textContent, `Connected to Example <b>Social</b> (${ORIGIN}).`);
   // The drift report on the previous instance's answer goes first.
   assert.deepEqual(ui.calls.map(([name]) => name), ["clearDrift", "renderScopes", "renderApp", "renderTokens",
-                                                    "renderChoice"]);
+                                                    "renderChoice", "renderStream"]);
 });
 
 test("a server that is not Mastodon leaves the previous instance in place", async () => {

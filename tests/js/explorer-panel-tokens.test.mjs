@@ -69,17 +69,25 @@ test("token status lines", () => {
                    ["User token for @alice, scopes: read.", "ok"]);
   assert.deepEqual(describeToken({ scopes: [] }, "app"), ["App token, scopes: (none).", "ok"]);
   assert.deepEqual(describeToken({ scopes: null, pasted: true }, "user"), ["User token, unknown scopes (pasted).", "ok"]);
+  assert.deepEqual(describeToken({ scopes: null }, "app"), ["App token, scopes the server did not state.", "ok"]);
 });
 
 test("an app token is called working only when verify_credentials names the app", () => {
   assert.deepEqual(appTokenCheck(answer(200, { name: "Explorer" })),
-                   ['App token works: verify_credentials names the app "Explorer".', "ok"]);
-  for (const check of [answer(401, { error: "The access token is invalid" }), answer(200, { name: 5 }), answer(200, null)]) {
-    const [text, kind] = appTokenCheck(check);
-    assert.equal(kind, "error");
-    assert.match(text, new RegExp(`refused it \\(${check.status}\\); some servers hand out a placeholder token\\.`));
+                   ['App token works: verify_credentials names the app "Explorer".', "ok", true]);
+  // Refused by the server's own API: a placeholder, said once, without calling the reader's token invalid.
+  for (const status of [400, 401, 403]) {
+    const [text, kind, keep] = appTokenCheck(answer(status, "Invalid Bearer token"));
+    assert.equal(kind, "warning");
+    assert.equal(keep, false);
+    assert.match(text, new RegExp(`answered ${status}\\): a placeholder, as some servers hand out\\. It was not kept\\.`));
+    assert.doesNotMatch(text, /invalid|revoked/i);
   }
-  assert.match(appTokenCheck(answer(401, { error: "The access token is invalid" }))[0], /did not accept the token/);
+  for (const check of [answer(200, { name: 5 }), answer(404, null), answer(500, "<html></html>")]) {
+    const [text, kind, keep] = appTokenCheck(check);
+    assert.deepEqual([kind, keep], ["warning", true]);
+    assert.match(text, new RegExp(`could not be checked: GET /api/v1/apps/verify_credentials answered ${check.status}\\.`));
+  }
 });
 
 test("callback refusals and the login's outcome in words", () => {
@@ -90,6 +98,7 @@ test("callback refusals and the login's outcome in words", () => {
                "Logged in as @alice. Granted scopes: read write.");
   assert.equal(loggedIn({ scopes: ["read", "follow"] }, ["read"]),
                "Logged in. Granted scopes: read follow. The server granted more than the app asked: follow.");
+  assert.equal(loggedIn({ scopes: null, account: "a" }, ["read"]), "Logged in as @a. The server did not say which scopes it granted.");
 });
 
 test("a pasted token needs an instance and a usable value; its scopes are optional", () => {
@@ -124,7 +133,7 @@ test("an app token: client credentials with the app's own, stored for this tab, 
   assert.equal(root.querySelector("#mc-x-app-token-status").textContent, "App token, scopes: read write.");
   assert.equal(root.querySelector("#mc-x-revoke-app").hidden, false);
   assert.equal(root.querySelector("#mc-x-revoke-user").hidden, true);
-  assert.deepEqual(ui.calls, [["renderChoice"]]);
+  assert.deepEqual(ui.calls, [["renderChoice"], ["renderStream"]]);
 });
 
 test("no app, no token request; a refused token request keeps nothing", async () => {

@@ -124,7 +124,7 @@ export async function fakeUi(root, extra = {}) {
   const ui = { ...view(root), state: createState(), siteRoot: "https://docs.example/", params: new URLSearchParams(),
                redirectUri: "https://docs.example/explorer/", calls };
   for (const name of ["connect", "renderScopes", "renderApp", "renderTokens", "saveTokens", "renderChoice",
-                      "finishLogin", "perform", "selectEndpoint", "clearDrift"]) {
+                      "finishLogin", "perform", "selectEndpoint", "clearDrift", "renderStream"]) {
     ui[name] = record(name);
   }
   return Object.assign(ui, extra);

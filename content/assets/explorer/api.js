@@ -2,7 +2,7 @@
 // any URL outside the instance's origin and follows no redirect, so a token, a secret or a
 // request body can never leave for another origin.
 
-import { explainNetworkError, explainStatus } from "./explain.js";
+import { explainNetworkError, explainStatus, explainTokenEndpoint } from "./explain.js";
 import { tokenProblem } from "./oauth.js";
 import { onInstance } from "./urls.js";
 
@@ -120,14 +120,14 @@ export class Instance {
   async token(form) {
     const answer = await this.fetch(this.endpoints.token_endpoint, { method: "POST", body: new URLSearchParams(form) });
     if (!answer.ok || !answer.json || typeof answer.json !== "object") {
-      throw new InstanceError("The token request failed. " + explainStatus(answer.status, answer.json ?? answer.text));
+      throw new InstanceError(explainTokenEndpoint(answer.status, answer.json ?? answer.text));
     }
     const problem = tokenProblem(answer.json.access_token);
     if (problem) {
       throw new InstanceError(`The instance answered with no usable access token: ${problem}. No token was kept.`);
     }
-    return { access_token: answer.json.access_token,
-             scope: typeof answer.json.scope === "string" ? answer.json.scope : form.scope ?? "" };
+    // No scope in the answer: what was granted is unknown (null), not what was asked for.
+    return { access_token: answer.json.access_token, scope: typeof answer.json.scope === "string" ? answer.json.scope : null };
   }
 
   authorizeUrl(app, { scope, state, challenge, forceLogin }) {

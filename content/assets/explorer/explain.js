@@ -1,15 +1,46 @@
 // What a failed request means, in words a reader can act on.
 
+import { isLoopbackHost } from "./urls.js";
+
 function errorText(body) {
   if (body && typeof body === "object") {
     return [body.error, body.error_description].filter((v) => typeof v === "string").join(": ");
   }
-  return typeof body === "string" ? body.trim().slice(0, 300) : "";
+  if (typeof body !== "string") return "";
+  // An HTML error page is named by its title, never quoted whole (the body is shown below as text).
+  if (/^\s*<(!doctype|html)/i.test(body)) {
+    const title = /<title[^>]*>([^<]{1,100})/i.exec(body)?.[1].trim();
+    return `an HTML page${title ? ` titled "${title}"` : ""}, shown below as text`;
+  }
+  return body.trim().slice(0, 300);
 }
 
+// Error names other servers use for what Mastodon says in words.
+const NEEDS_USER = /identity_token_required|requires an authenticated user/i;
+const NEEDS_SCOPE = /out_of_scope_for_token|outside the authorized scopes|insufficient_scope/i;
+const DEAD = /invalid|expired|revoked|bearer|token/i;
+
 export function explainNetworkError(url) {
-  return `The request to ${new URL(url).origin} did not complete. The server may be down, its name may not ` +
-    "resolve, or it refused this page's cross-origin (CORS) request; browsers do not say which.";
+  const { origin, protocol, hostname } = new URL(url);
+  const plain = protocol === "https:" && isLoopbackHost(hostname)
+    ? ` A server on this machine often speaks plain http: try ${origin.replace("https:", "http:")}.` : "";
+  return `The request to ${origin} did not complete. The server may be down, its name may not ` +
+    "resolve, or it refused this page's cross-origin (CORS) request; browsers do not say which." + plain;
+}
+
+// A failed request to the token endpoint: the code, the app or the request is at fault, not a token.
+export function explainTokenEndpoint(status, body) {
+  const said = errorText(body);
+  const quoted = said ? ` The instance said: "${said}".` : "";
+  if (/invalid_grant/.test(said)) {
+    return `The instance refused the authorization code (${status}): it expired (Mastodon's live 10 minutes, ` +
+      "some servers' 60 seconds), was used already, or the PKCE verifier or redirect URI does not match. Log in again." + quoted;
+  }
+  if (/invalid_client/.test(said) || status === 401) {
+    return `The instance does not accept this app's client id or secret (${status}): the app was deleted or ` +
+      "belongs to another server. Forget the app and register it again." + quoted;
+  }
+  return `The token request failed with ${status}.` + quoted;
 }
 
 // context: {sent: "user"|"app"|null, choice: result of chooseToken, retryAfter: X-RateLimit-Reset,
@@ -18,15 +49,20 @@ export function explainStatus(status, body, context = {}) {
   const said = errorText(body);
   const quoted = said ? ` The instance said: "${said}".` : "";
   if (status >= 200 && status < 400) return "";
-  if (status === 401) {
-    return (context.sent ? "The instance did not accept the token: it is invalid, revoked or from another server."
+  if (NEEDS_USER.test(said)) {
+    return "This endpoint needs a user token; the token sent belongs to no user (an app token), or none was sent." + quoted;
+  }
+  if (NEEDS_SCOPE.test(said) || /insufficient_scope/.test(context.wwwAuthenticate ?? "")) {
+    const needs = context.choice?.missing?.length ? ` It needs ${context.choice.missing.join(" + ")}.` : "";
+    return `The token lacks a scope this endpoint needs.${needs} Get a token with that scope.` + quoted;
+  }
+  // Some servers answer 400 instead of 401 for a token they do not know.
+  if (status === 401 || (status === 400 && context.sent && DEAD.test(said))) {
+    return (context.sent ? `The instance did not accept the token${status === 400 ? " (it says so with 400, not 401)" : ""}: ` +
+        "it is invalid, revoked or from another server. Get a new one (step 3)."
       : "This endpoint needs a token and none was sent.") + quoted;
   }
   if (status === 403) {
-    if (/outside the authorized scopes/i.test(said) || /insufficient_scope/.test(context.wwwAuthenticate ?? "")) {
-      const needs = context.choice?.missing?.length ? ` It needs ${context.choice.missing.join(" + ")}.` : "";
-      return `The token lacks a scope this endpoint needs.${needs} Get a token with that scope.` + quoted;
-    }
     if (/client credentials/i.test(said)) return "This endpoint needs an app token, not a user token." + quoted;
     if (context.permission && context.sent === "user") {
       // Mastodon answers "This action is not allowed" when the account's role lacks the permission.
@@ -36,9 +72,6 @@ export function explainStatus(status, body, context = {}) {
     return "The instance refused the action for this account or token." + quoted;
   }
   if (status === 422) {
-    if (/requires an authenticated user/i.test(said)) {
-      return "This endpoint needs a user token; the token sent belongs to no user (an app token)." + quoted;
-    }
     return "The instance rejected the request's content (validation failed)." + quoted;
   }
   if (status === 429) {

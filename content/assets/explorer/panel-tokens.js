@@ -20,16 +20,24 @@ export function takeCallback(href) {
 
 export function describeToken(token, kind) {
   if (!token) return [`No ${kind} token.`, "info"];
-  const scopes = token.scopes === null ? "unknown scopes (pasted)" : `scopes: ${token.scopes.join(" ") || "(none)"}`;
+  const scopes = token.scopes !== null ? `scopes: ${token.scopes.join(" ") || "(none)"}`
+    : token.pasted ? "unknown scopes (pasted)" : "scopes the server did not state";
   return [`${kind === "user" ? "User" : "App"} token${token.account ? ` for @${token.account}` : ""}, ${scopes}.`, "ok"];
 }
 
+// [text, kind, keep]: a token the server's own API refuses is a placeholder and is not kept.
 export function appTokenCheck(check) {
-  return check.ok && typeof check.json?.name === "string"
-    ? [`App token works: verify_credentials names the app "${check.json.name}".`, "ok"]
-    : ["The server issued an app token, but GET /api/v1/apps/verify_credentials refused " +
-       `it (${check.status}); some servers hand out a placeholder token. ` +
-       explainStatus(check.status, check.json ?? check.text, { sent: "app" }), "error"];
+  if (check.ok && typeof check.json?.name === "string") {
+    return [`App token works: verify_credentials names the app "${check.json.name}".`, "ok", true];
+  }
+  if ([400, 401, 403].includes(check.status)) {
+    return ["The server issued an app token that its own API refuses (GET /api/v1/apps/verify_credentials " +
+      `answered ${check.status}): a placeholder, as some servers hand out. It was not kept. Endpoints that ` +
+      "take an app token cannot be tried on this server; public ones need none, and logging in covers the rest.",
+      "warning", false];
+  }
+  return [`The app token could not be checked: GET /api/v1/apps/verify_credentials answered ${check.status}. ` +
+    "It is kept; if requests with it fail, the server does not accept it.", "warning", true];
 }
 
 export function refusedCallback(problem) {
@@ -42,8 +50,10 @@ export function refusedCallback(problem) {
 }
 
 export function loggedIn(user, appScopes) {
+  const who = `Logged in${user.account ? " as @" + user.account : ""}.`;
+  if (user.scopes === null) return `${who} The server did not say which scopes it granted.`;
   const extra = user.scopes.filter((s) => !appScopes.includes(s));
-  return `Logged in${user.account ? " as @" + user.account : ""}. Granted scopes: ${user.scopes.join(" ")}.` +
+  return `${who} Granted scopes: ${user.scopes.join(" ")}.` +
     (extra.length ? ` The server granted more than the app asked: ${extra.join(" ")}.` : "");
 }
 
@@ -100,10 +110,13 @@ export function tokensPanel(ui) {
       const token = await instance.token({ grant_type: "client_credentials", client_id: app.client_id,
                                            client_secret: app.client_secret, scope: app.scopes.join(" ") });
       if (state.instance !== instance) return tell(MOVED, "error");
-      state.tokens.app = { token: token.access_token, scopes: scopeList(token.scope) };
-      saveTokens();
       const check = await instance.call("GET", "/api/v1/apps/verify_credentials", token.access_token);
-      if (state.instance === instance) tell(...appTokenCheck(check));
+      if (state.instance !== instance) return tell(MOVED, "error");
+      const [text, kind, keep] = appTokenCheck(check);
+      if (keep) state.tokens.app = { token: token.access_token, scopes: scopeList(token.scope) };
+      else delete state.tokens.app;
+      saveTokens();
+      tell(text, kind);
     } catch (error) {
       tell(error.message, "error");
     }

@@ -12,7 +12,7 @@ export const knownScopes = (state) => state.info?.scopes_supported ?? (state.cat
 export const MOVED = "The instance was changed while this was under way: its answer was dropped, and nothing " +
   "was kept or sent further.";
 
-export const scopeList = (text) => text.split(/\s+/).filter(Boolean);
+export const scopeList = (text) => (text === null ? null : text.split(/\s+/).filter(Boolean));
 
 export function currentChoice(state) {
   const tokens = {};
