@@ -53,6 +53,14 @@ def test_explorer_in_use(chromium, site, instance, system):  # noqa: F811
     reader.choose("apps/verify_credentials")
     reader.send()
     assert violations(reader.page) == []
+    # The folded scopes with their admin marks, and an endpoint with its badges (and, on the
+    # older server, the note that it is newer than the server).
+    if instance.mode == "legacy":  # it announces no scopes: the rest are folded
+        reader.page.click("#mc-x-scope-list details summary")
+    assert reader.page.is_visible("label[for=mc-x-scope-admin-read] .mc-x-admin")
+    reader.choose("grouped_notifications/get-grouped")
+    assert reader.page.is_visible("#mc-x-version-note") == (instance.mode == "legacy")
+    assert violations(reader.page) == []
     reader.context.close()
 
 

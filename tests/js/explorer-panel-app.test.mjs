@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { appPanel, appStatus, impliedScopes, scopeBoxes } from "../../content/assets/explorer/panel-app.js";
+import { appPanel, appStatus, impliedScopes, scopeBoxes, scopeGroups } from "../../content/assets/explorer/panel-app.js";
 import { CATALOG, fakeUi, installPage, SCOPES } from "./fake-page.mjs";
 
 const ORIGIN = "https://instance.example";
@@ -24,6 +24,20 @@ test("one checkbox per scope, read and write checked, with the catalog's summary
   assert.equal(boxes[3].summary, "", "a scope the catalog does not know has no summary");
 });
 
+test("the scopes a server announced are offered, the rest folded; with none announced, the top-level ones of its version", () => {
+  const catalog = [{ name: "profile", added: "4.3.0" }, { name: "read", added: "0.9.0" }, { name: "read:statuses", added: "2.4.3" },
+                   { name: "write", added: "0.9.0" }, { name: "admin:read", added: "2.9.1" }];
+  const announced = scopeGroups(["read", "write", "push"], catalog, null);
+  assert.deepEqual(announced.shown, ["read", "write", "push"]);
+  assert.deepEqual(announced.folded, ["profile", "read:statuses", "admin:read"]);
+  const old = scopeGroups(null, catalog, { version: [4, 2, 10] });
+  assert.deepEqual(old.shown, ["read", "write"]);  // no profile before 4.3.0, no granular or admin ones unfolded
+  assert.deepEqual(old.folded, ["profile", "read:statuses", "admin:read"]);
+  assert.match(old.note, /announced no scopes/);
+  assert.deepEqual(scopeGroups(null, catalog, { version: null }).shown, ["profile", "read", "write"]);
+  assert.equal(scopeBoxes(["admin:read", "read"], catalog).map((b) => b.admin).join(), "true,false");
+});
+
 test("a scope covered by a checked parent is implied; a checked one is not", () => {
   assert.deepEqual([...impliedScopes(["read"], SCOPES)].sort(), ["read:accounts", "read:statuses"]);
   assert.deepEqual([...impliedScopes(["read", "read:accounts"], SCOPES)], ["read:statuses"]);
@@ -43,11 +57,13 @@ test("the picker marks implied scopes as boxes change", async () => {
   ui.renderScopes();
   const implied = () => boxes().filter((b) => b.closest("label").classList.contains("mc-x-implied")).map((b) => b.value);
   assert.deepEqual(boxes().map((b) => [b.value, b.checked]),
-                   [["read", true], ["read:accounts", false], ["write", true], ["write:statuses", false]]);
-  assert.deepEqual(implied(), ["read:accounts", "write:statuses"]);
+                   [["read", true], ["read:accounts", false], ["write", true], ["write:statuses", false],
+                    ["read:statuses", false], ["profile", false]]);  // the last two folded: not announced
+  assert.equal(boxes()[4].closest("details").tagName, "DETAILS");
+  assert.deepEqual(implied(), ["read:accounts", "write:statuses", "read:statuses"]);
   boxes()[2].checked = false;
   await root.querySelector("#mc-x-scope-list").fire("change");
-  assert.deepEqual(implied(), ["read:accounts"]);
+  assert.deepEqual(implied(), ["read:accounts", "read:statuses"]);
   assert.equal(boxes()[0].closest("label").text(), " read");
 });
 

@@ -3,25 +3,19 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { storageNotice } from "../../content/assets/explorer/explorer.js";
-import { createState, currentChoice, knownScopes, scopeList, tokenFor } from "../../content/assets/explorer/state.js";
+import { createState, currentChoice, scopeList, tokenFor } from "../../content/assets/explorer/state.js";
 import { CATALOG, ENDPOINTS } from "./fake-page.mjs";
 
 const withTokens = (tokens, endpoint) => ({ ...createState(), catalog: CATALOG, endpoint, tokens });
 
 test("a fresh state knows nothing: no instance, app, token, endpoint or page", () => {
   const state = createState();
-  assert.deepEqual(state, { catalog: null, instance: null, info: null, app: null, tokens: {}, endpoint: null,
+  assert.deepEqual(state, { catalog: null, instance: null, info: null, server: null, app: null, tokens: {}, endpoint: null,
                             last: null, pages: {} });
   assert.notEqual(createState().tokens, state.tokens, "each mount gets its own objects");
 });
 
-test("the scopes offered for an app: the instance's when it announces them, else the catalog's", () => {
-  const state = { ...createState(), catalog: CATALOG };
-  assert.deepEqual(knownScopes(state), ["read", "read:accounts", "read:statuses", "write", "write:statuses", "profile"]);
-  state.info = { scopes_supported: null };
-  assert.equal(knownScopes(state).length, 6);
-  state.info = { scopes_supported: ["read", "push"] };
-  assert.deepEqual(knownScopes(state), ["read", "push"]);
+test("scope lists", () => {
   assert.deepEqual(scopeList("  read   write\tfollow "), ["read", "write", "follow"]);
   assert.deepEqual(scopeList(""), []);
 });

@@ -211,7 +211,8 @@ def create_app(*, legacy: bool = False, code_lifetime: float = 600, rate_limit: 
     server, protector = build_oauth(app, store, legacy=legacy, code_lifetime=code_lifetime,
                                     placeholder_app_token=placeholder_app_token)
     counters: dict[str, tuple[int, int]] = {}
-    version = "4.2.10" if legacy else "4.7.0"
+    # A server that is not Mastodon says which Mastodon it is compatible with, as Akkoma and Pleroma do.
+    version = "4.2.10 (compatible; NotMastodon 1.0)" if other else "4.2.10" if legacy else "4.7.0"
 
     def base() -> str:
         return request.host_url.rstrip("/")

@@ -95,7 +95,8 @@ export class Instance {
         `/api/v1/instance gave no instance description (status ${info.status}).`);
     }
     const title = typeof info.json.title === "string" ? info.json.title : this.origin;
-    return { ...found, title, version: info.json.version };
+    const level = info.json.api_versions?.mastodon;
+    return { ...found, title, version: info.json.version, api_level: Number.isInteger(level) ? level : null };
   }
 
   async registerApp(name, redirectUri, scopes, website) {

@@ -2,15 +2,30 @@
 
 import { el } from "./dom.js";
 import { held } from "./scopes.js";
-import { MOVED, knownScopes } from "./state.js";
+import { MOVED } from "./state.js";
 import { storage } from "./storage.js";
+import { compare, parseVersion } from "./versions.js";
 
 const DEFAULT_SCOPES = ["read", "write"];  // profile exists only from Mastodon 4.3
 
 export function scopeBoxes(names, catalogScopes) {
   return names.map((name) => ({ id: `mc-x-scope-${name.replace(/[^a-z0-9]/gi, "-")}`, name,
                                 summary: catalogScopes.find((s) => s.name === name)?.summary ?? "",
-                                checked: DEFAULT_SCOPES.includes(name) }));
+                                checked: DEFAULT_SCOPES.includes(name), admin: name.startsWith("admin:") }));
+}
+
+// {shown, folded, note}: the scopes the server announced (else the top-level ones its version
+// has), the catalog's others folded away.
+export function scopeGroups(announced, catalogScopes, server) {
+  const names = catalogScopes.map((s) => s.name);
+  if (announced) {
+    return { shown: announced, folded: names.filter((n) => !announced.includes(n)),
+             note: "Scopes the server did not announce" };
+  }
+  const has = (s) => !s.added || !server?.version || compare(server.version, parseVersion(s.added)) >= 0;
+  const shown = catalogScopes.filter((s) => !s.name.includes(":") && has(s)).map((s) => s.name);
+  return { shown, folded: names.filter((n) => !shown.includes(n)),
+           note: "The server announced no scopes: granular, admin and newer ones" };
 }
 
 // Unchecked but covered by a checked parent.
@@ -36,9 +51,13 @@ export function appPanel(ui) {
   }
 
   function renderScopes() {
-    $("mc-x-scope-list").replaceChildren(...scopeBoxes(knownScopes(state), state.catalog.scopes).map((box) =>
+    const labels = (names) => scopeBoxes(names, state.catalog.scopes).map((box) =>
       el("label", { for: box.id, class: "mc-x-scope", title: box.summary },
-         el("input", { type: "checkbox", id: box.id, value: box.name, checked: box.checked }), ` ${box.name}`)));
+         el("input", { type: "checkbox", id: box.id, value: box.name, checked: box.checked }), ` ${box.name}`,
+         ...(box.admin ? [" ", el("span", { class: "mc-x-admin", text: "admin", title: "For administrators' accounts only" })] : [])));
+    const { shown, folded, note } = scopeGroups(state.info?.scopes_supported, state.catalog.scopes, state.server);
+    $("mc-x-scope-list").replaceChildren(...labels(shown), ...(folded.length ? [el("details", {},
+      el("summary", { text: `${note} (${folded.length})` }), el("div", { class: "mc-x-scopes" }, ...labels(folded)))] : []));
     updateImplied();
   }
 

@@ -4,6 +4,7 @@ import { el } from "./dom.js";
 import { buildRequest, RequestError, toCurl } from "./request.js";
 import { describeAlternative } from "./scopes.js";
 import { currentChoice, tokenFor } from "./state.js";
+import { addedText, tooOld, versionNotes } from "./versions.js";
 
 export function matches(text, search) {
   return search.toLowerCase().split(/\s+/).filter(Boolean).every((w) => text.toLowerCase().includes(w));
@@ -39,12 +40,26 @@ export function choiceText(choice) {
           (choice.missing.length ? ` Missing: ${choice.missing.join(", ")}.` : ""), "warning"];
 }
 
-// With no alternative met, the first Send only asks to confirm ("Send anyway").
+// With no alternative met, or a server too old or too new for the endpoint, the first Send
+// only asks to confirm ("Send anyway").
 export function sendStep(state, confirmed) {
   if (!state.instance) return { error: "Connect to an instance first (step 1)." };
   if (!state.endpoint) return {};
   const choice = currentChoice(state);
-  return choice.met || confirmed ? { choice } : { confirm: true };
+  return (choice.met && !versionNotes(state.endpoint, state.server).length) || confirmed ? { choice } : { confirm: true };
+}
+
+// The pages' badges, as [class suffix, text].
+export function badges(endpoint) {
+  return [["added", addedText(endpoint.added)], endpoint.deprecated && ["deprecated", `Deprecated in ${endpoint.deprecated}`],
+          endpoint.removed && ["removed", `Removed in ${endpoint.removed}`]].filter(Boolean);
+}
+
+// The endpoint list's label, marked when the connected server is too old for it or removed it.
+export function optionText(endpoint, server) {
+  const note = versionNotes(endpoint, server)[0]?.text;
+  const mark = !note ? "" : note.startsWith("Removed") ? " (removed on this server)" : " (newer than this server)";
+  return `${endpoint.method} ${endpoint.path} · ${endpoint.title}${mark}`;
 }
 
 export function curlText(state, values, encoding, reveal) {
@@ -68,7 +83,7 @@ export function consolePanel(ui) {
     const response = await fetch(new URL("catalog.json", ui.siteRoot), { credentials: "same-origin" });
     state.catalog = await response.json();
     $("mc-x-endpoints").append(...state.catalog.endpoints.map((e) =>
-      el("option", { value: e.id, text: `${e.method} ${e.path} · ${e.title}` })));
+      el("option", { value: e.id, text: optionText(e, null) })));
   }
 
   function selectEndpoint(id) {
@@ -80,7 +95,8 @@ export function consolePanel(ui) {
     const docs = $("mc-x-endpoint-docs");
     docs.href = new URL(endpoint.url, ui.siteRoot).href;
     docs.textContent = `${endpoint.title}: documentation`;
-    $("mc-x-endpoint-oauth").textContent = "Accepts: " + endpoint.oauth.map(describeAlternative).join(" or ");
+    $("mc-x-endpoint-badges").replaceChildren(...badges(endpoint).map(([kind, text]) =>
+      el("span", { class: `mc-badge mc-badge--${kind}`, text })));
     $("mc-x-fields").replaceChildren();
     for (const param of endpoint.params) {
       const spec = field(param);
@@ -106,7 +122,21 @@ export function consolePanel(ui) {
     return values;
   }
 
+  let markedFor;  // the server the endpoint list was last marked for
+
   function renderChoice() {
+    if (state.catalog && markedFor !== state.server) {
+      markedFor = state.server;
+      const byId = new Map(state.catalog.endpoints.map((e) => [e.id, e]));
+      for (const option of $("mc-x-endpoints").options) option.textContent = optionText(byId.get(option.value), state.server);
+    }
+    if (state.endpoint) {
+      $("mc-x-endpoint-oauth").textContent = "Accepts: " + state.endpoint.oauth.map((a) =>
+        describeAlternative(a, tooOld(a, state.server))).join(" or ");
+      const [note] = versionNotes(state.endpoint, state.server);
+      $("mc-x-version-note").hidden = !note;
+      if (note) say("mc-x-version-note", note.text, note.kind);
+    }
     const button = $("mc-x-send");
     button.textContent = "Send";
     button.dataset.confirm = "";

@@ -3,11 +3,12 @@
 import { Instance } from "./api.js";
 import { storage } from "./storage.js";
 import { normaliseInstance } from "./urls.js";
+import { serverVersion } from "./versions.js";
 
 export function instanceFields(info) {
   return {
     title: info.title,
-    version: info.version,
+    version: info.version + (info.api_level == null ? "" : ` (API level ${info.api_level})`),
     source: info.source === "metadata document" ? "RFC 8414 metadata document"
       : "no metadata document (404): Mastodon's fixed paths",
     scopes: info.scopes_supported ? info.scopes_supported.join(" ") : "not announced by the server",
@@ -31,7 +32,7 @@ export function instancePanel(ui) {
     }
     if (attempt !== attempts) return;
     const { origin } = instance;
-    Object.assign(state, { instance, info });
+    Object.assign(state, { instance, info, server: serverVersion(info.version, info.api_level) });
     ui.clearDrift();  // a report on another instance's answer
     storage.setLastInstance(origin);
     $("mc-x-instance-input").value = origin;  // also back from a login

@@ -20,10 +20,12 @@ export function satisfies(granted, alternative, catalogScopes) {
   return missingScopes(granted, alternative, catalogScopes).length === 0;
 }
 
-export function describeAlternative(alternative) {
+// As the pages' labels say it; `older` adds that the connected server predates it.
+export function describeAlternative(alternative, older = false) {
   const kind = { public: "Public", app: "App token", user: "User token" }[alternative.token];
   const scopes = alternative.scopes.length ? " + " + alternative.scopes.join(" + ") : "";
-  return kind + scopes + (alternative.when ? ` (${alternative.when})` : "");
+  const since = alternative.since ? ` (since ${alternative.since}${older ? "; this server is older" : ""})` : "";
+  return kind + scopes + since + (alternative.when ? ` (${alternative.when})` : "");
 }
 
 // tokens: {user: {scopes: [...]}|null, app: {scopes: [...]}|null}; scopes null means unknown

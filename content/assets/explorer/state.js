@@ -3,10 +3,9 @@
 import { chooseToken } from "./scopes.js";
 
 export function createState() {
-  return { catalog: null, instance: null, info: null, app: null, tokens: {}, endpoint: null, last: null, pages: {} };
+  return { catalog: null, instance: null, info: null, server: null, app: null, tokens: {}, endpoint: null, last: null,
+           pages: {} };
 }
-
-export const knownScopes = (state) => state.info?.scopes_supported ?? (state.catalog?.scopes ?? []).map((s) => s.name);
 
 // An answer that arrives after the reader connected elsewhere belongs to the old instance.
 export const MOVED = "The instance was changed while this was under way: its answer was dropped, and nothing " +
