@@ -117,16 +117,20 @@ class Reader:
         return [url for _, url, auth in self.requests
                 if auth and not url.startswith(self.instance.url + "/") and url not in self.unfollowed]
 
+    def finish(self):
+        """What holds after every visit: no script error, nothing sent to any other origin."""
+        assert self.errors == [], self.errors
+        assert self.foreign_requests() == []
+        assert self.tokens_sent_elsewhere() == []
+        self.context.close()
+
 
 @pytest.fixture
 def reader(chromium, site, instance):
     person = Reader(chromium, site, instance)
     person.open()
     yield person
-    assert person.errors == [], person.errors
-    assert person.foreign_requests() == []
-    assert person.tokens_sent_elsewhere() == []
-    person.context.close()
+    person.finish()
 
 
 def test_app_token_then_login_with_pkce_then_home_timeline_with_next_page(reader):

@@ -216,3 +216,17 @@ test("a registration answer with unusable credentials is refused, and odd scope 
   assert.equal(found.scopes_supported.length, 200);
   assert.deepEqual((await instance.registerApp("x", "https://docs.example/explorer/", ["read"])).scopes, ["read"]);
 });
+
+test("discovery keeps the version, the API level and the announced streaming URL as plain values", async () => {
+  const v2 = { title: "T", version: "4.4.1", api_versions: { mastodon: 6 },
+               configuration: { urls: { streaming: "wss://streaming.example" } } };
+  let found = await new Instance(ORIGIN, fakeFetch({ "/api/v2/instance": v2 }).impl).discover();
+  assert.deepEqual([found.version, found.api_level, found.streaming], ["4.4.1", 6, "wss://streaming.example"]);
+  // v1 only (before 4.0), odd values: no level, the v1 name of the streaming URL, nothing that is not text.
+  const v1 = { title: "T", version: "3.5.3", api_versions: { mastodon: "11" }, urls: { streaming_api: "wss://s.example" } };
+  found = await new Instance(ORIGIN, fakeFetch({ "/api/v1/instance": v1 }).impl).discover();
+  assert.deepEqual([found.api_level, found.streaming], [null, "wss://s.example"]);
+  const odd = { ...v2, api_versions: { mastodon: 2.5 }, configuration: { urls: { streaming: { href: "x" } } } };
+  found = await new Instance(ORIGIN, fakeFetch({ "/api/v2/instance": odd }).impl).discover();
+  assert.deepEqual([found.api_level, found.streaming], [null, null]);
+});

@@ -96,7 +96,10 @@ export class Instance {
     }
     const title = typeof info.json.title === "string" ? info.json.title : this.origin;
     const level = info.json.api_versions?.mastodon;
-    return { ...found, title, version: info.json.version, api_level: Number.isInteger(level) ? level : null };
+    // Where the streaming API is (v2, else v1's name for it); the streaming panel judges it.
+    const streaming = info.json.configuration?.urls?.streaming ?? info.json.urls?.streaming_api;
+    return { ...found, title, version: info.json.version, api_level: Number.isInteger(level) ? level : null,
+             streaming: typeof streaming === "string" ? streaming : null };
   }
 
   async registerApp(name, redirectUri, scopes, website) {

@@ -81,19 +81,8 @@ export function closedText(code, reason, opened) {
 export function streamPanel(ui) {
   const { $, on, say, state } = ui;
   const tell = (text, kind) => say("mc-x-stream-status", text, kind);
-  let run = 0, current = null, shown = {}, lookup = null, lines = [];
-
-  // The streaming URL the instance announces (state.info does not keep it).
-  function base() {
-    const { instance } = state;
-    if (lookup?.instance !== instance) {
-      const get = (path) => instance.fetch(path, { headers: { Accept: "application/json" } }).then((a) => a.json);
-      lookup = { instance, promise: (async () => streamBase((await get("/api/v2/instance"))?.configuration?.urls?.streaming ??
-          (await get("/api/v1/instance"))?.urls?.streaming_api, instance.origin))()
-        .catch((error) => ({ refused: error.message })) };
-    }
-    return lookup.promise;
-  }
+  let run = 0, current = null, shown = {}, lines = [];
+  const base = () => streamBase(state.info?.streaming, state.instance.origin);
 
   const choice = () => {
     const name = $("mc-x-stream-name").value || "user";
@@ -101,12 +90,12 @@ export function streamPanel(ui) {
              needs: name.startsWith("hashtag") ? "Tag" : name === "list" ? "List id" : "" };
   };
 
-  async function showWhere() {
+  function showWhere() {
     const { name, via, arg, needs } = choice();
     $("mc-x-stream-arg-row").hidden = !needs;
     $("mc-x-stream-arg-name").textContent = needs;
     if (!state.tokens.user) return say("mc-x-stream-where", "");
-    const { base: at, refused } = await base();
+    const { base: at, refused } = base();
     say("mc-x-stream-where", refused ?? `Connects to ${streamUrl(at, via, name, arg)}`, refused ? "error" : "info");
   }
 
@@ -131,8 +120,7 @@ export function streamPanel(ui) {
     if (!state.instance) return;
     if (!token) return tell(NEED_USER, "warning");
     if (needs && !arg) return tell(`Type a ${needs.toLowerCase()} for the ${name} stream.`, "warning");
-    const { base: at, refused } = await base();
-    if (mine !== run) return;
+    const { base: at, refused } = base();
     if (refused) return tell(refused, "error");
     const url = streamUrl(at, via, name, arg), what = `${name}${arg ? " " + arg : ""}`;
     tell(`Connecting to ${url}…`);
