@@ -152,3 +152,10 @@ def test_version_marks_follow_the_pages(chromium, site, real_site):  # noqa: F81
         assert person.text("#mc-x-version-note").startswith("Removed in 3.0.0: this server (4.2.10) no longer has it")
         assert person.errors == []
         person.context.close()
+
+
+def test_an_ignored_force_login_is_noticed(other):
+    logged_in(other)
+    # "as another account": this server ignores force_login, so its session brings alice back.
+    said = other.log_in(force=True)
+    assert said.startswith("Logged in as @alice. The server ignored force_login: this is the same account as before.")

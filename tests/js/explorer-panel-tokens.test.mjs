@@ -99,6 +99,11 @@ test("callback refusals and the login's outcome in words", () => {
   assert.equal(loggedIn({ scopes: ["read", "follow"] }, ["read"]),
                "Logged in. Granted scopes: read follow. The server granted more than the app asked: follow.");
   assert.equal(loggedIn({ scopes: null, account: "a" }, ["read"]), "Logged in as @a. The server did not say which scopes it granted.");
+  // force_login asked and the same account came back: the server ignored it.
+  assert.match(loggedIn({ scopes: ["read"], account: "a" }, ["read"], { forceLogin: true, previous: "a" }),
+               /^Logged in as @a\. The server ignored force_login: this is the same account as before\./);
+  assert.doesNotMatch(loggedIn({ scopes: ["read"], account: "b" }, ["read"], { forceLogin: true, previous: "a" }), /ignored/);
+  assert.doesNotMatch(loggedIn({ scopes: ["read"], account: "a" }, ["read"], { forceLogin: false, previous: "a" }), /ignored/);
 });
 
 test("a pasted token needs an instance and a usable value; its scopes are optional", () => {

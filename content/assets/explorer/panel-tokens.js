@@ -49,8 +49,12 @@ export function refusedCallback(problem) {
       "or stale). No code was exchanged.";
 }
 
-export function loggedIn(user, appScopes) {
-  const who = `Logged in${user.account ? " as @" + user.account : ""}.`;
+// pending: the login as it started (forceLogin, and the account logged in before it).
+export function loggedIn(user, appScopes, pending = {}) {
+  const same = pending.forceLogin && user.account && user.account === pending.previous
+    ? " The server ignored force_login: this is the same account as before. To switch, log out on the instance's " +
+      "own pages first." : "";
+  const who = `Logged in${user.account ? " as @" + user.account : ""}.${same}`;
   if (user.scopes === null) return `${who} The server did not say which scopes it granted.`;
   const extra = user.scopes.filter((s) => !appScopes.includes(s));
   return `${who} Granted scopes: ${user.scopes.join(" ")}.` +
@@ -125,15 +129,16 @@ export function tokensPanel(ui) {
   async function logIn() {
     if (!needApp()) return;
     const { verifier, challenge } = await pkcePair();
-    const stateValue = randomToken(24);
+    const stateValue = randomToken(24), forceLogin = $("mc-x-force-login").checked;
     let url;
     try {
       url = state.instance.authorizeUrl(state.app, { scope: state.app.scopes.join(" "), state: stateValue, challenge,
-                                                     forceLogin: $("mc-x-force-login").checked });
+                                                     forceLogin });
     } catch (error) {
       return tell(error.message, "error");
     }
-    if (!storage.setPending({ state: stateValue, verifier, origin: state.instance.origin, created: Date.now() })) {
+    if (!storage.setPending({ state: stateValue, verifier, origin: state.instance.origin, created: Date.now(),
+                              forceLogin, previous: state.tokens.user?.account })) {
       return tell("Logging in needs to store the login's state for the way back, and the browser's storage " +
                   "refused it (see the note at the top). Free some storage, or paste a token.", "error");
     }
@@ -169,7 +174,7 @@ export function tokensPanel(ui) {
       if (me.ok && typeof me.json?.acct === "string") user.account = me.json.acct;
       state.tokens.user = user;
       saveTokens();
-      tell(loggedIn(user, app.scopes), "ok");
+      tell(loggedIn(user, app.scopes, pending), "ok");
       $("mc-x-token-status").scrollIntoView({ block: "center" });  // arriving at the top
     } catch (error) {
       tell(error.message, "error");
