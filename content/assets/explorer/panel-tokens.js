@@ -1,7 +1,6 @@
 // Step 3: the tokens.
 
 import { RedirectError } from "./api.js";
-import { explainStatus } from "./explain.js";
 import { callbackProblem, tokenProblem } from "./oauth.js";
 import { pkcePair, randomToken } from "./pkce.js";
 import { MOVED, scopeList } from "./state.js";
