@@ -4,7 +4,7 @@ import { test } from "node:test";
 
 import { badges, optionText, sendStep } from "../../content/assets/explorer/panel-console.js";
 import { describeAlternative } from "../../content/assets/explorer/scopes.js";
-import { addedText, serverVersion, tooOld, versionNotes } from "../../content/assets/explorer/versions.js";
+import { addedText, serverVersion, tooOld, versionNote } from "../../content/assets/explorer/versions.js";
 
 test("what the version string and api_versions allow us to believe", () => {
   assert.deepEqual(serverVersion("4.7.0", 11), { version: [4, 7, 0], said: "4.7.0", other: null });
@@ -22,12 +22,12 @@ test("an endpoint the server is too old for, or removed, is marked before sendin
   const gone = { added: "0.0.0", deprecated: "2.6.0", removed: "3.0.0", method: "GET", path: "/api/v1/statuses/:id/card",
                  title: "Card" };
   const old = serverVersion("4.2.10", null);
-  assert.deepEqual(versionNotes(newer, old), [{ kind: "warning",
-    text: "Added in 4.3.0: this server (4.2.10) is older, so it probably answers 404." }]);
-  assert.match(versionNotes(gone, old)[0].text, /^Removed in 3\.0\.0: this server \(4\.2\.10\) no longer has it; expect 404\.$/);
-  assert.deepEqual(versionNotes(newer, serverVersion("4.7.0", 11)), []);
-  assert.deepEqual(versionNotes(newer, serverVersion("weird", null)), [], "an unknown version judges nothing");
-  assert.match(versionNotes(newer, serverVersion("2.7.2 (compatible; Akkoma 3.10.4)", null))[0].text,
+  assert.deepEqual(versionNote(newer, old), { why: "newer",
+    text: "Added in 4.3.0: this server (4.2.10) is older, so it probably answers 404." });
+  assert.match(versionNote(gone, old).text, /^Removed in 3\.0\.0: this server \(4\.2\.10\) no longer has it; expect 404\.$/);
+  assert.equal(versionNote(newer, serverVersion("4.7.0", 11)), null);
+  assert.equal(versionNote(newer, serverVersion("weird", null)), null, "an unknown version judges nothing");
+  assert.match(versionNote(newer, serverVersion("2.7.2 (compatible; Akkoma 3.10.4)", null)).text,
                /older.*It is not Mastodon \(Akkoma 3\.10\.4\) and may differ\.$/);
   assert.equal(optionText(newer, old), "GET /api/v2/notifications · Grouped (newer than this server)");
   assert.equal(optionText(gone, old), "GET /api/v1/statuses/:id/card · Card (removed on this server)");

@@ -4,7 +4,7 @@ import { el } from "./dom.js";
 import { buildRequest, RequestError, toCurl } from "./request.js";
 import { describeAlternative } from "./scopes.js";
 import { currentChoice, tokenFor } from "./state.js";
-import { addedText, tooOld, versionNotes } from "./versions.js";
+import { addedText, tooOld, versionNote } from "./versions.js";
 
 export function matches(text, search) {
   return search.toLowerCase().split(/\s+/).filter(Boolean).every((w) => text.toLowerCase().includes(w));
@@ -46,7 +46,7 @@ export function sendStep(state, confirmed) {
   if (!state.instance) return { error: "Connect to an instance first (step 1)." };
   if (!state.endpoint) return {};
   const choice = currentChoice(state);
-  return (choice.met && !versionNotes(state.endpoint, state.server).length) || confirmed ? { choice } : { confirm: true };
+  return (choice.met && !versionNote(state.endpoint, state.server)) || confirmed ? { choice } : { confirm: true };
 }
 
 // The pages' badges, as [class suffix, text].
@@ -57,9 +57,8 @@ export function badges(endpoint) {
 
 // The endpoint list's label, marked when the connected server is too old for it or removed it.
 export function optionText(endpoint, server) {
-  const note = versionNotes(endpoint, server)[0]?.text;
-  const mark = !note ? "" : note.startsWith("Removed") ? " (removed on this server)" : " (newer than this server)";
-  return `${endpoint.method} ${endpoint.path} · ${endpoint.title}${mark}`;
+  const mark = { removed: " (removed on this server)", newer: " (newer than this server)" }[versionNote(endpoint, server)?.why];
+  return `${endpoint.method} ${endpoint.path} · ${endpoint.title}${mark ?? ""}`;
 }
 
 export function curlText(state, values, encoding, reveal) {
@@ -133,9 +132,9 @@ export function consolePanel(ui) {
     if (state.endpoint) {
       $("mc-x-endpoint-oauth").textContent = "Accepts: " + state.endpoint.oauth.map((a) =>
         describeAlternative(a, tooOld(a, state.server))).join(" or ");
-      const [note] = versionNotes(state.endpoint, state.server);
+      const note = versionNote(state.endpoint, state.server);
       $("mc-x-version-note").hidden = !note;
-      if (note) say("mc-x-version-note", note.text, note.kind);
+      if (note) say("mc-x-version-note", note.text, "warning");
     }
     const button = $("mc-x-send");
     button.textContent = "Send";

@@ -25,20 +25,20 @@ export function serverVersion(said, level) {
 
 const name = (server) => `this server (${server.said.slice(0, 60)})`;
 
-// What to tell before sending: [{text, kind}], empty when the server's version says nothing against it.
-export function versionNotes(endpoint, server) {
-  if (!server?.version) return [];
+// What to tell before sending: {why: "removed"|"newer", text}, or null when the server's version
+// says nothing against the endpoint.
+export function versionNote(endpoint, server) {
+  if (!server?.version) return null;
   const hedge = server.other ? ` It is not Mastodon (${server.other}) and may differ.` : "";
   const removed = parseVersion(endpoint.removed);
   if (removed && compare(server.version, removed) >= 0) {
-    return [{ text: `Removed in ${endpoint.removed}: ${name(server)} no longer has it; expect 404.` + hedge, kind: "warning" }];
+    return { why: "removed", text: `Removed in ${endpoint.removed}: ${name(server)} no longer has it; expect 404.` + hedge };
   }
   const added = parseVersion(endpoint.added);
   if (added && compare(server.version, added) < 0) {
-    return [{ text: `${addedText(endpoint.added)}: ${name(server)} is older, so it probably answers 404.` + hedge,
-              kind: "warning" }];
+    return { why: "newer", text: `${addedText(endpoint.added)}: ${name(server)} is older, so it probably answers 404.` + hedge };
   }
-  return [];
+  return null;
 }
 
 // An alternative the server is too old for.
