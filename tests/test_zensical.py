@@ -101,6 +101,11 @@ def zensical_site(tmp_path_factory) -> ZensicalSite:
     outputs = subprocess.run([sys.executable, "-m", "mastodon_catalog.outputs"], cwd=project, capture_output=True,
                              text=True, timeout=120, env=DEFAULT_ENV)
     assert outputs.returncode == 0, outputs.stderr
+    # And the scripts minified, as scripts/zensical.sh does (with the project's esbuild).
+    (project / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
+    minified = subprocess.run([sys.executable, "-m", "mastodon_catalog.minify"], cwd=project, capture_output=True,
+                              text=True, timeout=120, env=DEFAULT_ENV)
+    assert minified.returncode == 0, minified.stderr
     return ZensicalSite(site, "zensical.yml", output)
 
 
@@ -487,3 +492,9 @@ def test_a_mistake_stops_the_zensical_build_with_the_mkdocs_message(tmp_path, ed
     result = broken_copy(tmp_path, edit)
     assert result.returncode != 0
     assert message in ANSI.sub("", result.stdout + result.stderr)
+
+
+def test_the_explorer_is_served_minified(zensical_site):
+    for name in ("explorer/panel-console.js", "explorer/explorer.css", "search-endpoints.js"):
+        written = (ROOT / DOCS / "assets" / name).stat().st_size
+        assert (zensical_site.dir / "assets" / name).stat().st_size < 0.85 * written, name
